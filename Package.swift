@@ -1,0 +1,63 @@
+// swift-tools-version:6.0
+// The amf package: one library split into layered modules, seven stage executables and a benchmark tool.
+// Layering (lower first): CHDF5, CBLAS → AMFCore → AMFNumerics, AMFArtifacts → AMFStages → AMFCommands →
+// executables. See README.md ("Layout") and ../shared/style/HOUSE-STYLE.md §3.1.
+import PackageDescription
+
+/// Numeric and I/O modules are compiled with `-O` even in the debug configuration, so that
+/// `swift run amf-pipeline …` and plain `swift test` run the hot loops at release speed (measured in
+/// BENCHMARKS.md, "Debug builds"). Commands and tests keep `-Onone` for fast incremental builds.
+let optimizedEvenInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
+let stageExecutables = [
+  "amf-pretrain", "amf-embed", "amf-select", "amf-finetune", "amf-evaluate", "amf-report", "amf-pipeline",
+]
+
+let package = Package(
+  name: "amf",
+  platforms: [.macOS(.v13)],
+  products: stageExecutables.map { Product.executable(name: $0, targets: [$0]) }
+    + [.executable(name: "amf-bench", targets: ["amf-bench"])],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+  ],
+  targets: [
+    // MARK: - System libraries (found through pkg-config; installed by Scripts/setup.sh)
+    .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+    .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+
+    // MARK: - Library modules (lower layers first)
+    .target(name: "AMFCore", swiftSettings: optimizedEvenInDebug),
+    .target(name: "AMFNumerics", dependencies: ["AMFCore", "CBLAS"], swiftSettings: optimizedEvenInDebug),
+    .target(
+      name: "AMFArtifacts",
+      dependencies: ["AMFCore", "CHDF5", .product(name: "Crypto", package: "swift-crypto")],
+      swiftSettings: optimizedEvenInDebug),
+    .target(name: "AMFStages", dependencies: ["AMFCore", "AMFNumerics", "AMFArtifacts"],
+            swiftSettings: optimizedEvenInDebug),
+    .target(
+      name: "AMFCommands",
+      dependencies: [
+        "AMFCore", "AMFNumerics", "AMFArtifacts", "AMFStages",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+
+    // MARK: - Executables (one @main each)
+  ] + stageExecutables.map { .executableTarget(name: $0, dependencies: ["AMFCommands"]) } + [
+    .executableTarget(
+      name: "amf-bench",
+      dependencies: [
+        "AMFNumerics", "AMFArtifacts", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+
+    // MARK: - Tests
+    .target(name: "AMFTestSupport", dependencies: ["AMFCore"], path: "Tests/AMFTestSupport"),
+    .testTarget(name: "AMFCoreTests", dependencies: ["AMFCore", "AMFTestSupport"]),
+    .testTarget(name: "AMFNumericsTests", dependencies: ["AMFNumerics", "AMFTestSupport"]),
+    .testTarget(
+      name: "AMFArtifactsTests", dependencies: ["AMFArtifacts", "AMFTestSupport"], exclude: ["Goldens"]),
+    .testTarget(name: "AMFCommandsTests", dependencies: ["AMFCommands", "AMFTestSupport"]),
+  ],
+  swiftLanguageModes: [.v6]
+)

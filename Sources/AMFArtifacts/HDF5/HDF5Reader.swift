@@ -1,0 +1,108 @@
+import CHDF5
+import Foundation
+
+/// Reads a whole HDF5 file into an `ArtifactGroup` tree.
+///
+/// Reads what this package writes and what h5py writes with the same types: IEEE float32/float64,
+/// int32, int64, uint8 (any byte order), and variable- or fixed-length strings. Any other type, a
+/// named datatype or a dangling link is an error naming the object.
+enum HDF5Reader {
+  /// The signature every HDF5 superblock starts with.
+  static let signature: [UInt8] = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]
+
+  /// Reads `path`, mapping a missing, non-HDF5, truncated or damaged file to its error.
+  static func read(_ path: String) throws(ArtifactError) -> ArtifactGroup {
+    guard FileManager.default.fileExists(atPath: path) else { throw ArtifactError.missing(file: path) }
+    return try HDF5Library.serialized { () throws(ArtifactError) in
+      let isHDF5 = H5Fis_hdf5(path)
+      if isHDF5 == 0 { throw ArtifactError.notHDF5(file: path) }
+      if isHDF5 < 0 {
+        throw ArtifactError.unreadable(file: path, detail: HDF5Library.errorStackDescription())
+      }
+      let fileID = H5Fopen(path, amf_h5f_acc_rdonly(), amf_h5p_default())
+      if fileID < 0 {
+        let detail = HDF5Library.errorStackDescription()
+        if detail.contains("truncated file") { throw ArtifactError.truncated(file: path, detail: detail) }
+        throw ArtifactError.unreadable(file: path, detail: detail)
+      }
+      defer { H5Fclose(fileID) }
+      do throws(ArtifactError) {
+        return try readGroup(fileID, path: "/", file: path)
+      } catch {
+        // A file whose superblock opens but whose objects do not is damaged, not merely mistyped.
+        if case .hdf5(_, let call, let detail) = error {
+          throw ArtifactError.unreadable(file: path, detail: "\(call): \(detail)")
+        }
+        throw error
+      }
+    }
+  }
+
+  private static func readGroup(_ location: hid_t, path: String, file: String) throws(ArtifactError) -> ArtifactGroup {
+    var group = ArtifactGroup()
+    group.attributes = try readAttributes(of: location, path: path, file: file)
+    var info = H5G_info_t()
+    try HDF5Library.check(H5Gget_info(location, &info), "H5Gget_info(\(path))", file: file)
+    for index in 0..<info.nlinks {
+      let name = try linkName(location, index: index, file: file)
+      let childPath = path == "/" ? "/\(name)" : "\(path)/\(name)"
+      let objectID = try HDF5Library.checked(
+        H5Oopen(location, name, amf_h5p_default()), "H5Oopen(\(childPath))", file: file)
+      defer { H5Oclose(objectID) }
+      switch H5Iget_type(objectID) {
+      case H5I_GROUP:
+        group.groups[name] = try readGroup(objectID, path: childPath, file: file)
+      case H5I_DATASET:
+        group.datasets[name] = try readDataset(objectID, path: childPath, file: file)
+      default:
+        throw ArtifactError.typeMismatch(
+          file: file, object: childPath, expected: "group or dataset", found: "another HDF5 object")
+      }
+    }
+    return group
+  }
+
+  private static func linkName(_ location: hid_t, index: hsize_t, file: String) throws(ArtifactError) -> String {
+    let length = H5Lget_name_by_idx(location, ".", H5_INDEX_NAME, H5_ITER_INC, index, nil, 0, amf_h5p_default())
+    if length < 0 { try HDF5Library.check(-1, "H5Lget_name_by_idx", file: file) }
+    var buffer = [CChar](repeating: 0, count: Int(length) + 1)
+    _ = H5Lget_name_by_idx(location, ".", H5_INDEX_NAME, H5_ITER_INC, index, &buffer, buffer.count, amf_h5p_default())
+    return String(decoding: buffer.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+  }
+
+  private static func readAttributes(of location: hid_t, path: String, file: String)
+    throws(ArtifactError) -> [String: ArtifactArray]
+  {
+    var info = H5O_info_t()
+    try HDF5Library.check(H5Oget_info2(location, &info, UInt32(H5O_INFO_NUM_ATTRS)), "H5Oget_info2", file: file)
+    var attributes: [String: ArtifactArray] = [:]
+    for index in 0..<info.num_attrs {
+      let attributeID = try HDF5Library.checked(
+        H5Aopen_by_idx(location, ".", H5_INDEX_NAME, H5_ITER_INC, index, amf_h5p_default(), amf_h5p_default()),
+        "H5Aopen_by_idx(\(path))", file: file)
+      defer { H5Aclose(attributeID) }
+      let length = H5Aget_name(attributeID, 0, nil)
+      var buffer = [CChar](repeating: 0, count: Int(max(length, 0)) + 1)
+      _ = H5Aget_name(attributeID, buffer.count, &buffer)
+      let name = String(decoding: buffer.prefix(Int(max(length, 0))).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+      let typeID = try HDF5Library.checked(H5Aget_type(attributeID), "H5Aget_type", file: file)
+      defer { H5Tclose(typeID) }
+      let spaceID = try HDF5Library.checked(H5Aget_space(attributeID), "H5Aget_space", file: file)
+      defer { H5Sclose(spaceID) }
+      attributes[name] = try readArray(
+        type: typeID, space: spaceID, object: "\(path)@\(name)", file: file
+      ) { memoryType, buffer in H5Aread(attributeID, memoryType, buffer) }
+    }
+    return attributes
+  }
+
+  private static func readDataset(_ datasetID: hid_t, path: String, file: String) throws(ArtifactError) -> ArtifactArray {
+    let typeID = try HDF5Library.checked(H5Dget_type(datasetID), "H5Dget_type", file: file)
+    defer { H5Tclose(typeID) }
+    let spaceID = try HDF5Library.checked(H5Dget_space(datasetID), "H5Dget_space", file: file)
+    defer { H5Sclose(spaceID) }
+    return try readArray(type: typeID, space: spaceID, object: path, file: file) { memoryType, buffer in
+      H5Dread(datasetID, memoryType, amf_h5s_all(), amf_h5s_all(), amf_h5p_default(), buffer)
+    }
+  }
+}

@@ -1,0 +1,38 @@
+import AMFArtifacts
+import AMFStages
+import ArgumentParser
+import Foundation
+
+/// Exit codes of every amf command (HOUSE-STYLE §3.9), and the one place errors become them.
+///
+/// | code | meaning |
+/// |---|---|
+/// | 0 | success |
+/// | 64 | usage error (argument-parser's validation failure) |
+/// | 65 | bad input data: missing, truncated, corrupt or mistyped artifact; invalid parameters |
+/// | 69 | the stage is not available in this build |
+/// | 70 | internal error, e.g. a numerical failure |
+public enum ExitStatus {
+  public static let success: Int32 = 0
+  public static let usage: Int32 = 64
+  public static let dataError: Int32 = 65
+  public static let unavailable: Int32 = 69
+  public static let software: Int32 = 70
+
+  /// The exit code for `error`.
+  public static func code(for error: any Error) -> Int32 {
+    switch error {
+    case is ArtifactError: dataError
+    case StageError.unavailable: unavailable
+    case is StageError: dataError
+    default: software
+    }
+  }
+
+  /// Prints `error` as one line on stderr, prefixed by the command's name, and returns the exit to throw.
+  public static func report(_ error: any Error, command: String) -> ExitCode {
+    let line = "\(command): error: \(error)\n"
+    FileHandle.standardError.write(Data(line.utf8))
+    return ExitCode(code(for: error))
+  }
+}

@@ -1,0 +1,79 @@
+import AMFStages
+import ArgumentParser
+
+/// What the six stage commands share: their configuration and their run.
+enum StageCommandSupport {
+  static func configuration(for kind: StageKind) -> CommandConfiguration {
+    let inputs = kind.inputs.isEmpty
+      ? "  (none)"
+      : kind.inputs.map { "  --input \($0.role)=PATH   \($0.meaning) (\($0.kind?.rawValue ?? "any"))" }
+        .joined(separator: "\n")
+    let outputs = kind.outputKinds.map(\.rawValue).joined(separator: ", ")
+    return CommandConfiguration(
+      commandName: kind.executableName,
+      abstract: kind.abstract,
+      discussion: """
+        Inputs:
+        \(inputs)
+        Writes: \(outputs) (HDF5, ARTIFACTS.md), atomically: a failed run leaves no file at --output.
+        Exit codes: 0 success, 64 usage, 65 bad input data, 69 unavailable, 70 internal error.
+        """,
+      aliases: [kind.rawValue])
+  }
+
+  static func run(_ kind: StageKind, _ options: StageOptions) throws {
+    do {
+      if let issue = kind.pendingIssue { throw StageError.unavailable(stage: kind.executableName, issue: issue) }
+    } catch {
+      throw ExitStatus.report(error, command: kind.executableName)
+    }
+  }
+}
+
+/// `amf-pretrain`.
+public struct PretrainCommand: ParsableCommand {
+  public static let configuration = StageCommandSupport.configuration(for: .pretrain)
+  @OptionGroup public var options: StageOptions
+  public init() {}
+  public func run() throws { try StageCommandSupport.run(.pretrain, options) }
+}
+
+/// `amf-embed`.
+public struct EmbedCommand: ParsableCommand {
+  public static let configuration = StageCommandSupport.configuration(for: .embed)
+  @OptionGroup public var options: StageOptions
+  public init() {}
+  public func run() throws { try StageCommandSupport.run(.embed, options) }
+}
+
+/// `amf-select`.
+public struct SelectCommand: ParsableCommand {
+  public static let configuration = StageCommandSupport.configuration(for: .select)
+  @OptionGroup public var options: StageOptions
+  public init() {}
+  public func run() throws { try StageCommandSupport.run(.select, options) }
+}
+
+/// `amf-finetune`.
+public struct FinetuneCommand: ParsableCommand {
+  public static let configuration = StageCommandSupport.configuration(for: .finetune)
+  @OptionGroup public var options: StageOptions
+  public init() {}
+  public func run() throws { try StageCommandSupport.run(.finetune, options) }
+}
+
+/// `amf-evaluate`.
+public struct EvaluateCommand: ParsableCommand {
+  public static let configuration = StageCommandSupport.configuration(for: .evaluate)
+  @OptionGroup public var options: StageOptions
+  public init() {}
+  public func run() throws { try StageCommandSupport.run(.evaluate, options) }
+}
+
+/// `amf-report`.
+public struct ReportCommand: ParsableCommand {
+  public static let configuration = StageCommandSupport.configuration(for: .report)
+  @OptionGroup public var options: StageOptions
+  public init() {}
+  public func run() throws { try StageCommandSupport.run(.report, options) }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+
+/// The options every stage command shares (PIPELINE.md §1), so `amf-pipeline` builds every stage
+/// invocation the same way.
+public struct StageOptions: ParsableArguments {
+  @Option(name: .customLong("input"), help: ArgumentHelp("An input artifact (repeatable).", valueName: "name=path"))
+  public var inputs: [String] = []
+
+  @Option(name: .customLong("param"), help: ArgumentHelp("A parameter (repeatable); overrides --params-file.",
+                                                         valueName: "key=value"))
+  public var params: [String] = []
+
+  @Option(name: .customLong("params-file"), help: ArgumentHelp("Parameters as JSON or YAML.", valueName: "file"))
+  public var paramsFile: String?
+
+  @Option(name: .customLong("output"),
+          help: ArgumentHelp("Where to write the output (name=path for stages with several).", valueName: "path"))
+  public var outputs: [String] = []
+
+  @Option(help: "The run seed; every random draw derives from it.")
+  public var seed: UInt64 = 0
+
+  @Flag(help: "Print a machine-readable summary on stdout.")
+  public var json = false
+
+  public init() {}
+
+  public func validate() throws {
+    for input in inputs where !input.contains("=") {
+      throw ValidationError("--input '\(input)': expected name=path, e.g. --input policy=Artifacts/pi0.h5")
+    }
+    for param in params where !param.contains("=") {
+      throw ValidationError("--param '\(param)': expected key=value, e.g. --param steps=1000")
+    }
+  }
+
+  /// `--input` arguments as (name, path) pairs, in the order given.
+  public var inputPairs: [(name: String, path: String)] {
+    inputs.map { argument in
+      let parts = argument.split(separator: "=", maxSplits: 1).map(String.init)
+      return (parts[0], parts.count > 1 ? parts[1] : "")
+    }
+  }
+}

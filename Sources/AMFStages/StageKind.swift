@@ -1,0 +1,57 @@
+import AMFArtifacts
+
+/// The six stages of the pipeline (PIPELINE.md §1): the registry every command and the orchestrator use.
+public enum StageKind: String, CaseIterable, Sendable, Codable {
+  case pretrain, embed, select, finetune, evaluate, report
+
+  /// The stand-alone executable, e.g. `amf-select`.
+  public var executableName: String { "amf-\(rawValue)" }
+
+  /// One line for `--help`.
+  public var abstract: String {
+    switch self {
+    case .pretrain: "Collect the scenario's pre-training demonstrations from the expert and train π₀."
+    case .embed: "Embed the current policy's proxy pool: embeddings, importance weights and ESS."
+    case .select: "Choose the tasks to ask the expert for in this round, recording every score."
+    case .finetune: "Query the expert for the selected tasks, append the demonstrations and fine-tune from π₀."
+    case .evaluate: "Evaluate a policy: per-task success and return on fixed start states."
+    case .report: "Compare arms: success curves, AUC with bootstrap intervals, tables and plots."
+    }
+  }
+
+  /// Input roles (`--input ROLE=PATH`) and what each must be.
+  public var inputs: [(role: String, kind: ArtifactKind?, meaning: String)] {
+    switch self {
+    case .pretrain: []
+    case .embed:
+      [("policy", .policy, "the current policy π_r"), ("demonstrations", .demonstrations, "collected demonstrations D_r")]
+    case .select: [("embeddings", .embeddings, "the round's embeddings")]
+    case .finetune:
+      [("prior", .policy, "the pre-trained policy π₀"), ("demonstrations", .demonstrations, "collected D_r"),
+       ("selection", .selection, "the round's selection")]
+    case .evaluate: [("policy", .policy, "the policy to evaluate")]
+    case .report: [("evaluation", .evaluation, "evaluations, one per arm, seed and round (repeatable)")]
+    }
+  }
+
+  /// The kinds of artifact the stage writes.
+  public var outputKinds: [ArtifactKind] {
+    switch self {
+    case .pretrain: [.demonstrations, .policy]
+    case .embed: [.embeddings]
+    case .select: [.selection]
+    case .finetune: [.demonstrations, .policy]
+    case .evaluate: [.evaluation]
+    case .report: [.report]
+    }
+  }
+
+  /// The issue that brings the stage's computation, while it is not in this build.
+  public var pendingIssue: Int? {
+    switch self {
+    case .pretrain: 4
+    case .embed, .select: 5
+    case .finetune, .evaluate, .report: 6
+    }
+  }
+}

@@ -1,0 +1,6 @@
+import AMFCommands
+
+@main
+struct Entrypoint {
+  static func main() { ReportCommand.main() }
+}
