@@ -34,7 +34,9 @@ let package = Package(
       name: "AMFArtifacts",
       dependencies: ["AMFCore", "CHDF5", .product(name: "Crypto", package: "swift-crypto")],
       swiftSettings: optimizedEvenInDebug),
-    .target(name: "AMFStages", dependencies: ["AMFCore", "AMFNumerics", "AMFArtifacts"],
+    .target(name: "AMFPolicy", dependencies: ["AMFCore", "AMFNumerics", "AMFArtifacts"],
+            swiftSettings: optimizedEvenInDebug),
+    .target(name: "AMFStages", dependencies: ["AMFCore", "AMFNumerics", "AMFArtifacts", "AMFPolicy"],
             swiftSettings: optimizedEvenInDebug),
     .target(
       name: "AMFCommands",
@@ -52,11 +54,12 @@ let package = Package(
       ]),
 
     // MARK: - Tests
-    .target(name: "AMFTestSupport", dependencies: ["AMFCore"], path: "Tests/AMFTestSupport"),
+    .target(name: "AMFTestSupport", dependencies: ["AMFCore", "AMFNumerics"], path: "Tests/AMFTestSupport"),
     .testTarget(name: "AMFCoreTests", dependencies: ["AMFCore", "AMFTestSupport"]),
     .testTarget(name: "AMFNumericsTests", dependencies: ["AMFNumerics", "AMFTestSupport"]),
     .testTarget(
       name: "AMFArtifactsTests", dependencies: ["AMFArtifacts", "AMFTestSupport"], exclude: ["Goldens"]),
+    .testTarget(name: "AMFPolicyTests", dependencies: ["AMFPolicy", "AMFTestSupport"]),
     .testTarget(name: "AMFCommandsTests", dependencies: ["AMFCommands", "AMFTestSupport"]),
   ],
   swiftLanguageModes: [.v6]
