@@ -58,7 +58,9 @@ let package = Package(
     .testTarget(name: "AMFCoreTests", dependencies: ["AMFCore", "AMFTestSupport"]),
     .testTarget(name: "AMFNumericsTests", dependencies: ["AMFNumerics", "AMFTestSupport"]),
     .testTarget(
-      name: "AMFArtifactsTests", dependencies: ["AMFArtifacts", "AMFTestSupport"], exclude: ["Goldens"]),
+      name: "AMFArtifactsTests",
+      dependencies: ["AMFArtifacts", "AMFTestSupport", .product(name: "Crypto", package: "swift-crypto")],
+      exclude: ["Goldens"]),
     .testTarget(name: "AMFPolicyTests", dependencies: ["AMFPolicy", "AMFTestSupport"]),
     .testTarget(name: "AMFCommandsTests", dependencies: ["AMFCommands", "AMFTestSupport"]),
   ],

@@ -7,7 +7,7 @@ import Crypto
 ///
 ///     stream  = str("amf-content-v1") ‖ object*          objects in sorted path order (UTF-8 bytes)
 ///     object  = "G" ‖ str(path) ‖ attr*                   a group ("/" is the root)
-///             | "D" ‖ str(path) ‖ array ‖ attr*           a dataset
+///             | "D" ‖ str(path) ‖ array                   a dataset
 ///     attr    = "A" ‖ str(name) ‖ array                   attributes in sorted name order
 ///     array   = str(type) ‖ u64(rank) ‖ u64(dim)* ‖ u64(byte count) ‖ bytes
 ///     bytes   = little-endian elements; strings as str(element) each
@@ -15,6 +15,8 @@ import Crypto
 ///
 /// The root attributes `amf.content_sha256` and `amf.project_version` are excluded. Groups are hashed
 /// too (an empty group is content), which makes this a strict refinement of the spec's wording.
+/// Attributes live on groups only: the layouts need no dataset attributes, and the reader ignores
+/// any that a foreign file carries.
 public enum ContentDigest {
   /// Root attributes that never enter the hash.
   public static let excludedRootAttributes: Set<String> = ["amf.content_sha256", "amf.project_version"]

@@ -72,7 +72,10 @@ struct WriteArtifact: ParsableCommand {
   @Option(help: "Destination path.") var output: String
 
   func run() throws {
-    let hash = try ArtifactFile.write(try Workload.artifact(elements: elements), to: URL(fileURLWithPath: output))
+    var content = ArtifactGroup()
+    try content.setDataset(.vector([Float](repeating: 0.5, count: elements)), at: "/data/values")
+    let artifact = Artifact(kind: .evaluation, provenance: Provenance(stage: "bench", stageVersion: 1), content: content)
+    let hash = try ArtifactFile.write(artifact, to: URL(fileURLWithPath: output))
     print(hash)
   }
 }

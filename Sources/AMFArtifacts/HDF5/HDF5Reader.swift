@@ -5,7 +5,8 @@ import Foundation
 ///
 /// Reads what this package writes and what h5py writes with the same types: IEEE float32/float64,
 /// int32, int64, uint8 (any byte order), and variable- or fixed-length strings. Any other type, a
-/// named datatype or a dangling link is an error naming the object.
+/// named datatype or a dangling link is an error naming the object. Attributes are read on groups
+/// only; a foreign file's dataset attributes are ignored (the artifact model has none).
 enum HDF5Reader {
   /// The signature every HDF5 superblock starts with.
   static let signature: [UInt8] = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]
