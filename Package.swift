@@ -7,7 +7,9 @@ import PackageDescription
 /// Numeric and I/O modules are compiled with `-O` even in the debug configuration, so that
 /// `swift run amf-pipeline …` and plain `swift test` run the hot loops at release speed (measured in
 /// BENCHMARKS.md, "Debug builds"). Commands and tests keep `-Onone` for fast incremental builds.
-let optimizedEvenInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+/// `AMF_UNOPTIMIZED_DEBUG=1` drops the flag: Benchmarks/debug-builds.sh uses it to measure the difference.
+let optimizedEvenInDebug: [SwiftSetting] =
+  Context.environment["AMF_UNOPTIMIZED_DEBUG"] == "1" ? [] : [.unsafeFlags(["-O"], .when(configuration: .debug))]
 
 let stageExecutables = [
   "amf-pretrain", "amf-embed", "amf-select", "amf-finetune", "amf-evaluate", "amf-report", "amf-pipeline",

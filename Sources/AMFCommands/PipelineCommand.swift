@@ -7,7 +7,7 @@ public struct PipelineCommand: ParsableCommand {
     commandName: "amf-pipeline",
     abstract: "Run AMF studies from YAML manifests, rerunning only stale stage runs.",
     discussion: """
-      Stage runs execute as `amf-pipeline stage <name> …` through this very binary, so the orchestrator
+      Stage runs execute as `amf-pipeline stage <name> …` through this very binary, so the orchestrator \
       never runs an older or unoptimized copy of the stage code (README.md, "How the stages are found").
       """,
     subcommands: [StageGroupCommand.self, VersionCommand.self])

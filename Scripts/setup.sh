@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Installs what amf needs beside Swift: HDF5, OpenBLAS, pkg-config and h5dump (Debian/Ubuntu).
+# Idempotent: installs only what is missing, and does nothing when everything is present.
+# As root it installs with apt-get; otherwise it uses passwordless sudo if there is one, and else
+# prints the exact command to run and exits 1.
+set -euo pipefail
+
+packages=(libhdf5-dev libopenblas-dev pkg-config hdf5-tools)
+
+say() { printf 'setup: %s\n' "$*" >&2; }
+
+if ! command -v swift >/dev/null 2>&1; then
+  say "swift not found on PATH. Install Swift 6.0 or newer (https://www.swift.org/install/linux/) and rerun."
+  exit 1
+fi
+
+missing=()
+if command -v dpkg-query >/dev/null 2>&1; then
+  for package in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+      missing+=("$package")
+    fi
+  done
+else
+  if ! pkg-config --exists hdf5 openblas 2>/dev/null || ! command -v h5dump >/dev/null 2>&1; then
+    say "this is not a Debian/Ubuntu system. Install the serial HDF5 library with its pkg-config file 'hdf5',"
+    say "OpenBLAS with its pkg-config file 'openblas', pkg-config and h5dump with your package manager, then rerun."
+    exit 1
+  fi
+fi
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  install=(apt-get install -y -qq --no-install-recommends "${missing[@]}")
+  if [ "$(id -u)" -eq 0 ]; then
+    say "installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${install[@]}" >/dev/null
+  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    say "installing ${missing[*]} with sudo"
+    sudo apt-get update -qq
+    sudo DEBIAN_FRONTEND=noninteractive "${install[@]}" >/dev/null
+  else
+    say "missing system packages: ${missing[*]}"
+    say "run this once as an administrator, then rerun this script:"
+    printf '  sudo apt-get update && sudo apt-get install -y %s\n' "${missing[*]}"
+    exit 1
+  fi
+fi
+
+if ! pkg-config --exists hdf5 openblas; then
+  say "pkg-config cannot find 'hdf5' and 'openblas' although the packages are installed;"
+  say "check PKG_CONFIG_PATH (Debian puts hdf5.pc under /usr/lib/x86_64-linux-gnu/pkgconfig)."
+  exit 1
+fi
+say "ready: swift $(swift --version 2>/dev/null | sed -n 's/.*Swift version \([0-9.]*\).*/\1/p' | head -n 1)," \
+  "hdf5 $(pkg-config --modversion hdf5), openblas $(pkg-config --modversion openblas)"

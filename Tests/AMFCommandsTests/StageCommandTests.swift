@@ -1,0 +1,77 @@
+import AMFTestSupport
+import ArgumentParser
+import Foundation
+import Testing
+
+@testable import AMFCommands
+@testable import AMFStages
+
+@Suite struct StageOptionsTests {
+  @Test func parsesInputsParamsAndOutput() throws {
+    let command = try SelectCommand.parse([
+      "--input", "embeddings=Artifacts/e.h5", "--param", "strategy=amf", "--output", "out.h5", "--seed", "3",
+    ])
+    #expect(command.options.inputPairs.map(\.name) == ["embeddings"])
+    #expect(command.options.inputPairs.map(\.path) == ["Artifacts/e.h5"])
+    #expect(command.options.params == ["strategy=amf"])
+    #expect(command.options.seed == 3)
+  }
+
+  @Test func malformedInputIsAUsageError() {
+    #expect(throws: (any Error).self) { _ = try SelectCommand.parse(["--input", "just-a-path.h5"]) }
+    #expect(throws: (any Error).self) { _ = try SelectCommand.parse(["--param", "novalue"]) }
+  }
+
+  @Test(arguments: StageKind.allCases)
+  func everyStageHasItsExecutableAndInputs(kind: StageKind) {
+    #expect(kind.executableName == "amf-\(kind.rawValue)")
+    #expect(!kind.outputKinds.isEmpty)
+  }
+}
+
+/// The built executables, run as a user would (`.build/<config>/amf-*`).
+@Suite struct ExecutableTests {
+  static let stages = StageKind.allCases.map(\.executableName)
+
+  @Test(arguments: stages + ["amf-pipeline"])
+  func helpExitsZeroAndListsOptions(executable: String) throws {
+    let result = try Executables.run(executable, ["--help"])
+    #expect(result.status == 0)
+    #expect(result.standardOutput.contains("USAGE: \(executable)"))
+    #expect(result.standardError.isEmpty)
+  }
+
+  @Test(arguments: stages)
+  func unknownFlagIsUsageError(executable: String) throws {
+    let result = try Executables.run(executable, ["--bogus"])
+    #expect(result.status == ExitStatus.usage)
+    #expect(result.standardError.contains("Unknown option '--bogus'"))
+  }
+
+  /// Until its issue lands, a stage says so in one line and exits 69, writing nothing.
+  @Test(arguments: StageKind.allCases.filter { $0.pendingIssue != nil })
+  func unavailableStageSaysWhichIssue(kind: StageKind) throws {
+    let result = try Executables.run(kind.executableName, ["--output", "/nonexistent/never-written.h5"])
+    #expect(result.status == ExitStatus.unavailable)
+    #expect(result.standardError.split(separator: "\n").count == 1)
+    #expect(result.standardError.contains("issue #\(kind.pendingIssue ?? 0)"))
+    #expect(result.standardOutput.isEmpty)
+  }
+
+  /// `amf-pipeline stage <name>` is the same command as `amf-<name>`: same options, same help body.
+  @Test(arguments: StageKind.allCases)
+  func pipelineStageSubcommandIsTheSameCommand(kind: StageKind) throws {
+    let direct = try Executables.run(kind.executableName, ["--help"]).standardOutput
+    let viaPipeline = try Executables.run("amf-pipeline", ["stage", kind.rawValue, "--help"]).standardOutput
+    let options = { (text: String) in text.components(separatedBy: "OPTIONS:").last ?? "" }
+    #expect(options(direct) == options(viaPipeline))
+    #expect(!options(direct).isEmpty)
+  }
+
+  @Test func versionReportsOptimizedNumerics() throws {
+    let result = try Executables.run("amf-pipeline", ["version"])
+    #expect(result.status == 0)
+    #expect(result.standardOutput.contains("numeric libraries optimized: yes (-O)"))
+    #expect(result.standardOutput.contains("openblas: OpenBLAS"))
+  }
+}
