@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 Scripts/setup.sh
+Scripts/lint.sh
 # Library modules are compiled with -O even in this debug build (Package.swift), so numeric tests run
 # at release speed; OpenBLAS is pinned to one thread so results do not depend on the machine's cores.
 export OPENBLAS_NUM_THREADS=1

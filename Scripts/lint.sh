@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The house-style checks that a compiler does not make (HOUSE-STYLE §3.1, §3.7, §3.9, §3.12).
+# Prints every violation and exits 1 if there is one; prints lines per module either way.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+status=0
+fail() { printf 'lint: %s\n' "$*" >&2; status=1; }
+
+libraries=$(ls -d Sources/AMF* | grep -v AMFCommands)
+
+# Library code never crashes on purpose, prints, or draws from an unseeded generator.
+hits=$(grep -rnE 'try!|fatalError\(|SystemRandomNumberGenerator|\.shuffled\(\)|\.randomElement\(\)' $libraries)
+[ -z "$hits" ] || fail "banned API in library code:"$'\n'"$hits"
+hits=$(grep -rn '\.random(in:' Sources | grep -v 'using:')
+[ -z "$hits" ] || fail "random(in:) without using: (pass a seeded generator):"$'\n'"$hits"
+hits=$(grep -rnE '^\s*print\(' $libraries)
+[ -z "$hits" ] || fail "print in library code (only commands write to stdout):"$'\n'"$hits"
+
+# C modules are imported in few places only.
+hits=$(grep -rln '^import CHDF5' Sources | grep -v '^Sources/AMFArtifacts/HDF5/')
+[ -z "$hits" ] || fail "CHDF5 imported outside AMFArtifacts/HDF5: $hits"
+hits=$(grep -rln '^import CBLAS' Sources | grep -vE '^Sources/AMFNumerics/(Matrix\+BLAS|Cholesky|BLASRuntime)\.swift$')
+[ -z "$hits" ] || fail "CBLAS imported outside Matrix+BLAS.swift, Cholesky.swift, BLASRuntime.swift: $hits"
+
+# Entrypoints stay tiny; no file grows past the hard cap.
+for file in Sources/amf-{pretrain,embed,select,finetune,evaluate,report,pipeline}/Entrypoint.swift; do
+  lines=$(wc -l < "$file")
+  [ "$lines" -le 10 ] || fail "$file has $lines lines (cap 10)"
+done
+while read -r lines file; do
+  [ "$file" = total ] || [ "$lines" -le 500 ] || fail "$file has $lines lines (hard cap 500)"
+done < <(find Sources Tests -name '*.swift' -print0 | xargs -0 wc -l)
+
+printf 'lint: lines per module:'
+for module in Sources/*/; do
+  count=$(find "$module" -name '*.swift' -print0 | xargs -0 cat 2>/dev/null | wc -l)
+  [ "$count" -gt 0 ] && printf ' %s=%s' "$(basename "$module")" "$count"
+done
+printf '\n'
+exit $status
