@@ -38,12 +38,15 @@ let package = Package(
       swiftSettings: optimizedEvenInDebug),
     .target(name: "AMFPolicy", dependencies: ["AMFCore", "AMFNumerics", "AMFArtifacts"],
             swiftSettings: optimizedEvenInDebug),
-    .target(name: "AMFStages", dependencies: ["AMFCore", "AMFNumerics", "AMFArtifacts", "AMFPolicy"],
+    .target(
+      name: "AMFPipeline", dependencies: ["AMFCore", .product(name: "Crypto", package: "swift-crypto")],
+      swiftSettings: optimizedEvenInDebug),
+    .target(name: "AMFStages", dependencies: ["AMFCore", "AMFNumerics", "AMFArtifacts", "AMFPolicy", "AMFPipeline"],
             swiftSettings: optimizedEvenInDebug),
     .target(
       name: "AMFCommands",
       dependencies: [
-        "AMFCore", "AMFNumerics", "AMFArtifacts", "AMFStages",
+        "AMFCore", "AMFNumerics", "AMFArtifacts", "AMFPipeline", "AMFStages",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -63,6 +66,8 @@ let package = Package(
       name: "AMFArtifactsTests",
       dependencies: ["AMFArtifacts", "AMFTestSupport", .product(name: "Crypto", package: "swift-crypto")],
       exclude: ["Goldens"]),
+    .testTarget(name: "AMFPipelineTests", dependencies: ["AMFPipeline", "AMFTestSupport"]),
+    .testTarget(name: "AMFStagesTests", dependencies: ["AMFStages", "AMFTestSupport"]),
     .testTarget(name: "AMFPolicyTests", dependencies: ["AMFPolicy", "AMFTestSupport"]),
     .testTarget(name: "AMFCommandsTests", dependencies: ["AMFCommands", "AMFTestSupport"]),
   ],

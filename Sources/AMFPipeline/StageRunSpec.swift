@@ -1,0 +1,49 @@
+/// One stage run of an expanded manifest: what to run, with which parameters, on which inputs.
+///
+/// The engine knows nothing about AMF: a manifest expander (AMFStages) turns a manifest into these,
+/// and the engine plans, keys, runs and locks them (PIPELINE.md §3).
+public struct StageRunSpec: Hashable, Sendable, Codable {
+  /// Unique, human-readable name, e.g. `embed/seed-0/round-1`; names sort into a stable order.
+  public var name: String
+  /// The stage kind, e.g. `embed`: the subcommand of `amf-pipeline stage`.
+  public var kind: String
+  /// The stage's declared algorithm version; part of the key.
+  public var stageVersion: Int
+  /// Canonical JSON of the stage's resolved parameters (defaults filled in); part of the key.
+  public var paramsJSON: String
+  /// The run seed; part of the key.
+  public var seed: UInt64
+  /// Input role → where it comes from.
+  public var inputs: [String: InputReference]
+  /// The output roles the stage writes, e.g. `["policy"]` or `["demonstrations", "policy"]`.
+  public var outputRoles: [String]
+
+  /// Creates a stage run.
+  public init(
+    name: String, kind: String, stageVersion: Int, paramsJSON: String, seed: UInt64,
+    inputs: [String: InputReference], outputRoles: [String]
+  ) {
+    self.name = name
+    self.kind = kind
+    self.stageVersion = stageVersion
+    self.paramsJSON = paramsJSON
+    self.seed = seed
+    self.inputs = inputs
+    self.outputRoles = outputRoles
+  }
+}
+
+/// Where an input comes from: another stage run's output (repeatable roles are numbered by the
+/// expander, e.g. `evaluation.3`).
+public struct InputReference: Hashable, Sendable, Codable {
+  /// The producing stage run's name.
+  public var run: String
+  /// The producing run's output role.
+  public var role: String
+
+  /// The output `role` of stage run `run`.
+  public init(run: String, role: String) {
+    self.run = run
+    self.role = role
+  }
+}
