@@ -64,7 +64,7 @@ let package = Package(
     .testTarget(name: "AMFNumericsTests", dependencies: ["AMFNumerics", "AMFTestSupport"]),
     .testTarget(
       name: "AMFArtifactsTests",
-      dependencies: ["AMFArtifacts", "AMFTestSupport", .product(name: "Crypto", package: "swift-crypto")],
+      dependencies: ["AMFCore", "AMFArtifacts", "AMFTestSupport", .product(name: "Crypto", package: "swift-crypto")],
       exclude: ["Goldens"]),
     .testTarget(name: "AMFPipelineTests", dependencies: ["AMFPipeline", "AMFTestSupport"]),
     .testTarget(name: "AMFStagesTests", dependencies: ["AMFStages", "AMFTestSupport"]),

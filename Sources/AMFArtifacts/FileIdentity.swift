@@ -1,3 +1,4 @@
+import AMFCore
 import Foundation
 
 /// What identifies one version of a file without reading it: device, inode, size, mtime and ctime.

@@ -1,3 +1,4 @@
+import AMFCore
 import AMFTestSupport
 import Foundation
 import Testing

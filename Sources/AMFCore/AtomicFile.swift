@@ -1,5 +1,29 @@
 import Foundation
 
+/// A file-system operation that failed, with the path and the system's reason.
+public struct FileSystemError: Error, Hashable, Sendable, CustomStringConvertible {
+  /// The file or folder.
+  public var path: String
+  /// What was attempted, e.g. "rename".
+  public var operation: String
+  /// The system's message (strerror).
+  public var reason: String
+
+  /// Creates an error from its parts.
+  public init(path: String, operation: String, reason: String) {
+    self.path = path
+    self.operation = operation
+    self.reason = reason
+  }
+
+  /// An error from the current `errno`.
+  public static func fromErrno(_ path: String, _ operation: String) -> FileSystemError {
+    FileSystemError(path: path, operation: operation, reason: String(cString: strerror(errno)))
+  }
+
+  public var description: String { "\(path): \(operation) failed: \(reason)" }
+}
+
 /// Writes files so that they appear complete or not at all: a temporary file in the destination's
 /// folder, fsync, rename, fsync of the folder.
 ///
@@ -18,14 +42,14 @@ public enum AtomicFile {
     do {
       try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     } catch {
-      throw ArtifactError.io(file: folder.path, operation: "create folder", reason: "\(error.localizedDescription)")
+      throw FileSystemError(path: folder.path, operation: "create folder", reason: "\(error.localizedDescription)")
     }
     let temporary = temporaryURL(for: destination)
     do {
       try produce(temporary)
       try fsync(path: temporary.path, directory: false)
       guard rename(temporary.path, destination.path) == 0 else {
-        throw ArtifactError.io(file: destination.path, operation: "rename", reason: String(cString: strerror(errno)))
+        throw FileSystemError.fromErrno(destination.path, "rename")
       }
     } catch {
       unlink(temporary.path)
@@ -63,11 +87,11 @@ public enum AtomicFile {
   private static func fsync(path: String, directory: Bool) throws {
     let descriptor = open(path, directory ? O_RDONLY | O_DIRECTORY : O_RDONLY)
     guard descriptor >= 0 else {
-      throw ArtifactError.io(file: path, operation: "open for fsync", reason: String(cString: strerror(errno)))
+      throw FileSystemError.fromErrno(path, "open for fsync")
     }
     defer { close(descriptor) }
     guard Foundation.fsync(descriptor) == 0 else {
-      throw ArtifactError.io(file: path, operation: "fsync", reason: String(cString: strerror(errno)))
+      throw FileSystemError.fromErrno(path, "fsync")
     }
   }
 }
