@@ -7,6 +7,7 @@ public enum NumericsError: Error, Hashable, Sendable, CustomStringConvertible {
   /// The matrix handed to a factorization holds NaN or an infinity; no jitter can repair that.
   case nonFiniteEntries(operation: String)
 
+  /// What went wrong and what to check, for the user.
   public var description: String {
     switch self {
     case .notPositiveDefinite(let jitterTried):

@@ -58,6 +58,20 @@ import Testing
       == policy.distribution(observations: observations, taskFeatures: features))
   }
 
+  /// A policy without data (the prior) stores 0 × d and 0 × a datasets and loads back as the prior.
+  @Test func priorPolicyRoundTrips() throws {
+    let folder = try TemporaryDirectory("gp-artifact")
+    defer { folder.remove() }
+    let prior = try GPPolicy(
+      observationDimension: 2, taskFeatureDimension: 2, actionDimension: 2, inputMean: [0, 0, 0, 0],
+      inputScale: GPFixtures.scale)
+    let url = folder.file("prior.h5")
+    try ArtifactFile.write(try Self.artifact(prior), to: url)
+    let loaded = try GPPolicy(artifactContent: try ArtifactFile.read(url).content, file: url.path)
+    #expect(loaded.inputs.shape == Shape(0, 4) && loaded.targets.shape == Shape(0, 2))
+    #expect(try loaded.artifactContent() == prior.artifactContent())
+  }
+
   @Test func missingTargetsIsNamed() throws {
     let folder = try TemporaryDirectory("gp-artifact")
     defer { folder.remove() }

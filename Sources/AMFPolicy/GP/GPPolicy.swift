@@ -49,7 +49,8 @@ public struct GPPolicy: GaussianPolicy {
                  "GP policy dimensions: observation \(observationDimension), task \(taskFeatureDimension), "
                    + "action \(actionDimension)")
     precondition(inputMean.count == inputDimension && inputScale.count == inputDimension,
-                 "GP standardization: \(inputMean.count) means, \(inputScale.count) scales for \(inputDimension) inputs")
+                 "GP standardization: \(inputMean.count) means, \(inputScale.count) scales for "
+                   + "\(inputDimension) inputs")
     precondition(inputScale.allSatisfy { $0 > 0 && $0.isFinite } && inputMean.allSatisfy(\.isFinite),
                  "GP standardization needs finite means and positive finite scales")
     let inputs = inputs ?? Matrix(rows: 0, columns: inputDimension)
