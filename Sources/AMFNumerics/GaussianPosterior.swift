@@ -72,19 +72,14 @@ public struct GaussianPosterior<K: Kernel>: Sendable {
     -> (mean: Matrix<Double>, variance: [Double])
   {
     let crossCovariance = try crossCovariance(with: points)  // (n × m): k(X, x)
-    var mean = Matrix<Double>(rows: points.rows, columns: outputDimension)  // (m × a)
-    try Matrix.multiply(crossCovariance, transposed: true, weights, into: &mean)
-    return (mean, try variance(crossCovariance: crossCovariance, points: points))
+    return (try mean(crossCovariance: crossCovariance), try variance(crossCovariance: crossCovariance, points: points))
   }
 
   /// The posterior mean `k(x, X)·α`.
   ///
   /// Shapes: `points: (m × d)` → `(m × a)`.
   public func mean(at points: Matrix<Double>) throws(ShapeError) -> Matrix<Double> {
-    let crossCovariance = try crossCovariance(with: points)  // (n × m)
-    var mean = Matrix<Double>(rows: points.rows, columns: outputDimension)  // (m × a)
-    try Matrix.multiply(crossCovariance, transposed: true, weights, into: &mean)
-    return mean
+    try mean(crossCovariance: try crossCovariance(with: points))
   }
 
   /// The latent posterior variance `σ²_D(x) = k(x, x) − k(x, X)·(k(X, X) + ρ²I)⁻¹·k(X, x)`.
@@ -138,6 +133,13 @@ public struct GaussianPosterior<K: Kernel>: Sendable {
         operation: "GP query points", expected: Shape(points.rows, inputDimension), found: points.shape)
     }
     return try kernel.covariance(inputs, points)
+  }
+
+  /// `k(x, X)·α`. Shapes: `crossCovariance: (n × m)` → `(m × a)`.
+  private func mean(crossCovariance: Matrix<Double>) throws(ShapeError) -> Matrix<Double> {
+    var mean = Matrix<Double>(rows: crossCovariance.columns, columns: outputDimension)  // (m × a)
+    try Matrix.multiply(crossCovariance, transposed: true, weights, into: &mean)
+    return mean
   }
 
   /// `k(x, x) − ‖L⁻¹k(X, x)‖²`, clamped at 0. Shapes: `crossCovariance: (n × m)` → `m`.
