@@ -1,0 +1,160 @@
+import CBLAS
+
+/// Cholesky factorization of symmetric positive definite float64 matrices through LAPACK, with a jitter
+/// ladder for matrices that are positive semi-definite only up to rounding.
+///
+/// Row-major versus column-major: `Matrix` is row-major and LAPACK is column-major, so LAPACK sees the
+/// transpose of every buffer. A symmetric matrix is its own transpose, so `dpotrf_` with `uplo = "U"`
+/// reads the row-major *lower* triangle and writes `U` with `A = UᵀU` in column-major order, which is
+/// `L = Uᵀ` with `A = L·Lᵀ` in the row-major lower triangle. `dpotrs_` is then called with `"U"` on the
+/// same buffer. Right-hand sides are transposed into a column-major scratch buffer and back.
+///
+/// Reference: HOUSE-STYLE §3.8 (Cholesky solves, never explicit inverses; logged jitter ladder);
+/// LAPACK `dpotrf`/`dpotrs`.
+public enum Cholesky {
+  /// The jitters tried, in order, as multiples of the mean diagonal, after the plain factorization fails.
+  public static let relativeJitterLadder: [Double] = [1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2]
+
+  /// Factors `matrix = L·Lᵀ`, adding jitter to the diagonal only if the plain factorization fails.
+  ///
+  /// The jitters are `relativeJitterLadder × mean diagonal` (× 1 when the mean diagonal is not positive);
+  /// the one used is `CholeskyFactor.jitter` (0 when none was needed), so callers can log it.
+  ///
+  /// Shapes: `matrix: (n × n)` symmetric; only its lower triangle is read → `lower: (n × n)`.
+  /// Edge cases: `n = 0` gives an empty factor; NaN or ±∞ entries throw `nonFiniteEntries`; a matrix
+  /// that is not PD even with the last jitter (1e-2 × mean diagonal) throws `notPositiveDefinite`.
+  /// Complexity: `n³/3` flops per attempt, at most 8 attempts.
+  /// Reference: HOUSE-STYLE §3.8; LAPACK `dpotrf`.
+  public static func factor(_ matrix: Matrix<Double>) throws(NumericsError) -> CholeskyFactor {
+    precondition(matrix.rows == matrix.columns, "Cholesky of a non-square \(matrix.shape) matrix")
+    guard matrix.storage.allSatisfy(\.isFinite) else {
+      throw NumericsError.nonFiniteEntries(operation: "Cholesky factorization")
+    }
+    let n = matrix.rows
+    if let lower = factorLowerTriangle(matrix, diagonalShift: 0) {
+      return CholeskyFactor(lower: lower, jitter: 0)
+    }
+    let meanDiagonal = (0..<n).reduce(0.0) { $0 + matrix[$1, $1] } / Double(n)
+    let scale = meanDiagonal > 0 ? meanDiagonal : 1
+    var jitter = 0.0
+    for relative in relativeJitterLadder {
+      jitter = relative * scale
+      if let lower = factorLowerTriangle(matrix, diagonalShift: jitter) {
+        return CholeskyFactor(lower: lower, jitter: jitter)
+      }
+    }
+    throw NumericsError.notPositiveDefinite(jitterTried: jitter)
+  }
+
+  /// `L` with `matrix + shift·I = L·Lᵀ` (upper triangle zeroed), or nil when that is not PD.
+  static func factorLowerTriangle(_ matrix: Matrix<Double>, diagonalShift shift: Double) -> Matrix<Double>? {
+    var lower = matrix
+    let n = matrix.rows
+    guard n > 0 else { return lower }
+    if shift != 0 {
+      for i in 0..<n { lower.storage[i * n + i] += shift }
+    }
+    var info: Int32 = 0
+    var uplo = CChar(UInt8(ascii: "U"))
+    var order = Int32(n)
+    var leading = Int32(n)
+    lower.storage.withUnsafeMutableBufferPointer { buffer in
+      dpotrf_(&uplo, &order, buffer.baseAddress, &leading, &info)
+    }
+    precondition(info >= 0, "dpotrf_ rejected argument \(-info) for a \(n)×\(n) matrix")
+    guard info == 0 else { return nil }
+    // LAPACK leaves the other triangle as it was: zero it so `lower` is exactly L.
+    lower.storage.withUnsafeMutableBufferPointer { buffer in
+      for i in 0..<n {
+        for j in (i + 1)..<n { buffer[i * n + j] = 0 }
+      }
+    }
+    return lower
+  }
+}
+
+/// The Cholesky factor `L` of `A + jitter·I = L·Lᵀ`, with solves and the log-determinant.
+public struct CholeskyFactor: Equatable, Sendable {
+  /// The lower-triangular factor `L` (strict upper triangle zero). Shapes: (n × n).
+  public let lower: Matrix<Double>
+  /// The value added to every diagonal entry before factoring; 0 when the plain factorization succeeded.
+  public let jitter: Double
+
+  /// Wraps a lower-triangular factor; `lower` must be square.
+  public init(lower: Matrix<Double>, jitter: Double) {
+    precondition(lower.rows == lower.columns, "Cholesky factor must be square, got \(lower.shape)")
+    self.lower = lower
+    self.jitter = jitter
+  }
+
+  /// The order n of the factored matrix.
+  public var dimension: Int { lower.rows }
+
+  /// `log det(A + jitter·I) = 2 Σᵢ log Lᵢᵢ`.
+  ///
+  /// Edge cases: 0 for an empty factor.
+  public var logDeterminant: Double {
+    let n = dimension
+    return (0..<n).reduce(0.0) { $0 + 2 * Elementary.log(lower.storage[$1 * n + $1]) }
+  }
+
+  /// Solves `(A + jitter·I)·X = B` for X through `dpotrs_`.
+  ///
+  /// Shapes: `rightHandSides: (n × k)` → `(n × k)`.
+  /// Edge cases: `k = 0` or `n = 0` returns an empty result of the same shape.
+  /// Complexity: `2·n²·k` flops plus two `n·k` transposing copies.
+  public func solve(_ rightHandSides: Matrix<Double>) throws(ShapeError) -> Matrix<Double> {
+    let n = dimension
+    let k = rightHandSides.columns
+    guard rightHandSides.rows == n else {
+      throw ShapeError.mismatch(operation: "Cholesky solve right-hand sides", expected: Shape(n, k),
+                                found: rightHandSides.shape)
+    }
+    guard n > 0, k > 0 else { return rightHandSides }
+    // (k × n) row-major is (n × k) column-major, the layout dpotrs_ expects.
+    var columnMajor = rightHandSides.transposed()
+    var info: Int32 = 0
+    var uplo = CChar(UInt8(ascii: "U"))
+    var order = Int32(n)
+    var columnCount = Int32(k)
+    var leading = Int32(n)
+    lower.storage.withUnsafeBufferPointer { factor in
+      columnMajor.storage.withUnsafeMutableBufferPointer { buffer in
+        dpotrs_(&uplo, &order, &columnCount, factor.baseAddress, &leading, buffer.baseAddress, &leading, &info)
+      }
+    }
+    precondition(info == 0, "dpotrs_ rejected argument \(-info) for \(n)×\(n) with \(k) right-hand sides")
+    return columnMajor.transposed()
+  }
+
+  /// Solves `(A + jitter·I)·x = b` for one vector.
+  ///
+  /// Shapes: `vector: n` → `n`.
+  public func solve(_ vector: [Double]) throws(ShapeError) -> [Double] {
+    try solve(Matrix(rows: vector.count, columns: 1, values: vector)).storage
+  }
+
+  /// Solves the triangular system `L·W = B` (forward substitution, `cblas_dtrsm`).
+  ///
+  /// `‖L⁻¹b‖² = bᵀ(A + jitter·I)⁻¹b`, which is how posterior variances are computed without an inverse.
+  ///
+  /// Shapes: `rightHandSides: (n × k)` → `(n × k)`.
+  /// Complexity: `n²·k` flops.
+  public func solveLower(_ rightHandSides: Matrix<Double>) throws(ShapeError) -> Matrix<Double> {
+    let n = dimension
+    let k = rightHandSides.columns
+    guard rightHandSides.rows == n else {
+      throw ShapeError.mismatch(operation: "triangular solve right-hand sides", expected: Shape(n, k),
+                                found: rightHandSides.shape)
+    }
+    var result = rightHandSides
+    guard n > 0, k > 0 else { return result }
+    lower.storage.withUnsafeBufferPointer { factor in
+      result.storage.withUnsafeMutableBufferPointer { buffer in
+        cblas_dtrsm(CblasRowMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, Int32(n), Int32(k), 1,
+                    factor.baseAddress, Int32(n), buffer.baseAddress, Int32(k))
+      }
+    }
+    return result
+  }
+}
