@@ -29,6 +29,8 @@ let package = Package(
     .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
     .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
 
+    .target(name: "CProcess"),
+
     // MARK: - Library modules (lower layers first)
     .target(name: "AMFCore", swiftSettings: optimizedEvenInDebug),
     .target(name: "AMFNumerics", dependencies: ["AMFCore", "CBLAS"], swiftSettings: optimizedEvenInDebug),
@@ -41,7 +43,9 @@ let package = Package(
     .target(
       name: "AMFPipeline", dependencies: ["AMFCore", .product(name: "Crypto", package: "swift-crypto")],
       swiftSettings: optimizedEvenInDebug),
-    .target(name: "AMFStages", dependencies: ["AMFCore", "AMFNumerics", "AMFArtifacts", "AMFPolicy", "AMFPipeline"],
+    .target(
+      name: "AMFStages",
+      dependencies: ["AMFCore", "AMFNumerics", "AMFArtifacts", "AMFPolicy", "AMFPipeline", "CProcess"],
             swiftSettings: optimizedEvenInDebug),
     .target(
       name: "AMFCommands",
@@ -59,6 +63,7 @@ let package = Package(
       ]),
 
     // MARK: - Tests
+    .executableTarget(name: "amf-fake-stage", dependencies: ["AMFArtifacts", "AMFStages"], path: "Tests/amf-fake-stage"),
     .target(name: "AMFTestSupport", dependencies: ["AMFCore", "AMFNumerics"], path: "Tests/AMFTestSupport"),
     .testTarget(name: "AMFCoreTests", dependencies: ["AMFCore", "AMFTestSupport"]),
     .testTarget(name: "AMFNumericsTests", dependencies: ["AMFNumerics", "AMFTestSupport"]),

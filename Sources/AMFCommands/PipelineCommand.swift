@@ -2,7 +2,7 @@ import AMFStages
 import ArgumentParser
 
 /// `amf-pipeline`: the orchestrator, and a multi-call binary for the six stages.
-public struct PipelineCommand: ParsableCommand {
+public struct PipelineCommand: AsyncParsableCommand {
   public static let configuration = CommandConfiguration(
     commandName: "amf-pipeline",
     abstract: "Run AMF studies from YAML manifests, rerunning only stale stage runs.",
@@ -10,7 +10,9 @@ public struct PipelineCommand: ParsableCommand {
       Stage runs execute as `amf-pipeline stage <name> …` through this very binary, so the orchestrator \
       never runs an older or unoptimized copy of the stage code (README.md, "How the stages are found").
       """,
-    subcommands: [StageGroupCommand.self, VersionCommand.self])
+    subcommands: [
+      RunCommand.self, StatusCommand.self, DagCommand.self, StageGroupCommand.self, VersionCommand.self,
+    ])
 
   public init() {}
 }

@@ -22,6 +22,7 @@ enum StageCommandSupport {
   }
 
   static func run(_ kind: StageKind, _ options: StageOptions) throws {
+    guard ParentWatch.dieWithParent() else { throw ExitCode(ExitStatus.software) }
     do {
       if let issue = kind.pendingIssue { throw StageError.unavailable(stage: kind.executableName, issue: issue) }
     } catch {

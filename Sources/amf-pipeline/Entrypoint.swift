@@ -2,5 +2,5 @@ import AMFCommands
 
 @main
 struct Entrypoint {
-  static func main() { PipelineCommand.main() }
+  static func main() async { await PipelineCommand.main() }
 }

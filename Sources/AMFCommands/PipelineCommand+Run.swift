@@ -1,0 +1,102 @@
+import AMFPipeline
+import AMFStages
+import ArgumentParser
+import Dispatch
+import Foundation
+
+/// `amf-pipeline run`: run the stale stage runs of a manifest, then write its lock.
+public struct RunCommand: AsyncParsableCommand {
+  public static let configuration = CommandConfiguration(
+    commandName: "run", abstract: "Run whatever is stale in a manifest (or study), in parallel, then write its lock.")
+
+  @OptionGroup var options: PipelineOptions
+  @Option(help: "Stage runs in parallel (each with one BLAS thread); default: the core count.")
+  var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+  @Flag(help: "Show what would run, and why, without running it.") var dryRun = false
+  @Option(parsing: .upToNextOption, help: "Rerun these stage kinds, run names or name prefixes.")
+  var force: [String] = []
+  @Flag(help: "After a failure, keep running what does not depend on it.") var keepGoing = false
+  @Option(help: ArgumentHelp("Run stages with this binary instead of this one (tests, separate builds).",
+                             visibility: .hidden))
+  var stageExecutable: String?
+
+  public init() {}
+
+  public func validate() throws {
+    guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+  }
+
+  public func run() async throws {
+    let session: PipelineSession
+    let forced: Set<String>
+    do {
+      session = try PipelineSession(manifest: options.manifest, storeFolder: options.store)
+      forced = try session.forcedRuns(force)
+    } catch {
+      throw ExitStatus.report(error, command: "amf-pipeline run")
+    }
+    let states = session.states(forced: forced)
+    if dryRun {
+      print(StatusTable.render(name: session.plan.name, states: states, all: false))
+      return
+    }
+    let summary: RunSummary
+    do {
+      let executor = try session.executor(stageExecutable: stageExecutable) { line in
+        FileHandle.standardError.write(Data("amf-pipeline: \(line)\n".utf8))
+      }
+      let signals = SignalForwarder { executor.cancel() }
+      defer { signals.stop() }
+      summary = try await executor.run(
+        states: states, previousLock: session.lock, lockURL: session.lockURL, jobs: jobs, keepGoing: keepGoing)
+    } catch {
+      throw ExitStatus.report(error, command: "amf-pipeline run")
+    }
+    print(RunReport.render(summary, lockURL: session.lockURL))
+    if summary.interrupted { throw ExitCode(130) }
+    if summary.outcomes.contains(where: { !$0.outcome.isSuccess }) { throw ExitCode(1) }
+  }
+}
+
+/// The end-of-run summary on stdout.
+enum RunReport {
+  static func render(_ summary: RunSummary, lockURL: URL) -> String {
+    func count(_ match: (RunOutcome) -> Bool) -> Int { summary.outcomes.filter { match($0.outcome) }.count }
+    let ran = count { if case .succeeded = $0 { true } else { false } }
+    let reused = count { $0 == .reused }
+    let upToDate = count { $0 == .upToDate }
+    let failed = summary.failures.count
+    let skipped = count { if case .skipped = $0 { true } else { false } }
+    var lines = ["ran \(ran), reused \(reused), up to date \(upToDate), failed \(failed), skipped \(skipped)"]
+    if ran + reused == 0, failed + skipped == 0 { lines = ["up to date: \(upToDate) stage runs, nothing to run"] }
+    for (name, outcome) in summary.outcomes {
+      if case .failed(let code, let log) = outcome { lines.append("FAILED \(name) (exit \(code)): log \(log)") }
+      if case .skipped(let reason) = outcome { lines.append("skipped \(name): \(reason)") }
+    }
+    lines.append("lock: \(lockURL.path)")
+    return lines.joined(separator: "\n")
+  }
+}
+
+/// Turns SIGINT and SIGTERM into one call of `handler` (then a second signal kills as usual).
+final class SignalForwarder: @unchecked Sendable {
+  private var sources: [any DispatchSourceSignal] = []
+
+  init(_ handler: @escaping @Sendable () -> Void) {
+    for signalNumber in [SIGINT, SIGTERM] {
+      signal(signalNumber, SIG_IGN)
+      let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+      source.setEventHandler {
+        FileHandle.standardError.write(Data("amf-pipeline: interrupted; stopping stage runs\n".utf8))
+        handler()
+      }
+      source.resume()
+      sources.append(source)
+    }
+  }
+
+  func stop() {
+    sources.forEach { $0.cancel() }
+    for signalNumber in [SIGINT, SIGTERM] { signal(signalNumber, SIG_DFL) }
+  }
+}

@@ -1,0 +1,52 @@
+import AMFPipeline
+import AMFStages
+import ArgumentParser
+import Foundation
+
+/// `amf-pipeline status`: every stale stage run with its one reason; nothing runs.
+public struct StatusCommand: ParsableCommand {
+  public static let configuration = CommandConfiguration(
+    commandName: "status", abstract: "Show which stage runs are stale, and why (one reason each).")
+
+  @OptionGroup var options: PipelineOptions
+  @Flag(help: "List up-to-date stage runs too.") var all = false
+  @Flag(help: "Exit 2 when anything is stale (like git diff --exit-code).") var exitCode = false
+
+  public init() {}
+
+  public func run() throws {
+    do {
+      let session = try PipelineSession(manifest: options.manifest, storeFolder: options.store)
+      let states = session.states()
+      print(StatusTable.render(name: session.plan.name, states: states, all: all))
+      try? session.hasher.save()
+      if exitCode, states.contains(where: { if case .stale = $0.state { true } else { false } }) {
+        throw ExitCode(2)
+      }
+    } catch let exit as ExitCode {
+      throw exit
+    } catch {
+      throw ExitStatus.report(error, command: "amf-pipeline status")
+    }
+  }
+}
+
+/// Text rendering of run states, shared by `status` and `run --dry-run`.
+enum StatusTable {
+  static func render(name: String, states: [(name: String, state: RunState)], all: Bool) -> String {
+    let stale = states.filter { if case .stale = $0.state { true } else { false } }
+    let width = states.map(\.name.count).max() ?? 0
+    var lines = ["\(name): \(states.count) stage runs, \(states.count - stale.count) up to date, \(stale.count) stale"]
+    for (runName, state) in states {
+      switch state {
+      case .upToDate where all:
+        lines.append("  ok     \(runName)")
+      case .stale(let reason, _):
+        lines.append("  stale  \(runName.padding(toLength: width, withPad: " ", startingAt: 0))  \(reason)")
+      default:
+        continue
+      }
+    }
+    return lines.joined(separator: "\n")
+  }
+}

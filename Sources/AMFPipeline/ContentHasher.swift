@@ -1,0 +1,26 @@
+import Crypto
+import Foundation
+
+/// How the engine learns the content hash of an output file; the engine itself knows no format.
+///
+/// AMF plugs in the artifact hash (verified against `amf.content_sha256`, cached by file identity);
+/// tests use `FileBytesHasher`.
+public protocol ContentHasher: Sendable {
+  /// The verified content hash of the file at `url`; throws when it is missing or corrupt.
+  func contentHash(of url: URL) throws -> String
+  /// Persists whatever cache the hasher keeps (called once at the end of a command).
+  func save() throws
+}
+
+/// SHA-256 of a file's bytes: the hasher for formats without an internal hash.
+public struct FileBytesHasher: ContentHasher {
+  /// Creates the hasher.
+  public init() {}
+
+  public func contentHash(of url: URL) throws -> String {
+    let data = try Data(contentsOf: url)
+    return SHA256.hash(data: data).map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+  }
+
+  public func save() throws {}
+}

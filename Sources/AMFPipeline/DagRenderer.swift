@@ -1,0 +1,57 @@
+import AMFCore
+import Foundation
+
+/// Renders a stage graph for people (text), Graphviz (dot), Mermaid, or machines (the JSON plan).
+public enum DagRenderer {
+  /// The graph in `format` (`text`, `dot`, `mermaid`, `json`).
+  public static func render(_ graph: StageGraph, name: String, format: String) throws -> String {
+    switch format {
+    case "dot": return dot(graph, name: name)
+    case "mermaid": return mermaid(graph)
+    case "json":
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+      struct Plan: Encodable { var name: String; var runs: [StageRunSpec] }
+      return String(decoding: try encoder.encode(Plan(name: name, runs: graph.order)), as: UTF8.self)
+    default: return text(graph)
+    }
+  }
+
+  static func text(_ graph: StageGraph) -> String {
+    graph.order.map { run in
+      let inputs = run.inputs.keys.sorted().compactMap { role in
+        run.inputs[role].map { "\(role) ← \($0.run).\($0.role)" }
+      }
+      return inputs.isEmpty ? run.name : "\(run.name)\n    " + inputs.joined(separator: "\n    ")
+    }.joined(separator: "\n")
+  }
+
+  static func dot(_ graph: StageGraph, name: String) -> String {
+    var lines = ["digraph \"\(name)\" {", "  rankdir=LR;", "  node [shape=box, fontname=\"Helvetica\"];"]
+    for run in graph.order { lines.append("  \"\(run.name)\";") }
+    for run in graph.order {
+      for role in run.inputs.keys.sorted() {
+        if let reference = run.inputs[role] {
+          lines.append("  \"\(reference.run)\" -> \"\(run.name)\" [label=\"\(role)\"];")
+        }
+      }
+    }
+    lines.append("}")
+    return lines.joined(separator: "\n")
+  }
+
+  static func mermaid(_ graph: StageGraph) -> String {
+    var identifiers: [String: String] = [:]
+    for (index, run) in graph.order.enumerated() { identifiers[run.name] = "n\(index)" }
+    var lines = ["graph LR"]
+    for run in graph.order { lines.append("  \(identifiers[run.name] ?? "")[\"\(run.name)\"]") }
+    for run in graph.order {
+      for role in run.inputs.keys.sorted() {
+        if let reference = run.inputs[role], let from = identifiers[reference.run], let to = identifiers[run.name] {
+          lines.append("  \(from) -->|\(role)| \(to)")
+        }
+      }
+    }
+    return lines.joined(separator: "\n")
+  }
+}

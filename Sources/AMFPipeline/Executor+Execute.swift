@@ -1,0 +1,60 @@
+import Foundation
+
+extension Executor {
+  /// Executes one run under its key lock, reusing outputs that exist at its key unless forced.
+  func execute(_ run: StageRunSpec, inputHashes: [String: String], inputURLs: [String: URL], forced: Bool) async
+    -> Result<([String: String], RunOutcome), any Error>
+  {
+    let key = StageKey.compute(for: run, inputHashes: inputHashes)
+    let planner = Planner(graph: graph, store: store, lock: LockFile(manifest: ""), hasher: hasher)
+    do {
+      if !forced || alreadyComputed(key), case .success(let outputs) = planner.verifyOutputs(of: run, key: key) {
+        return .success((outputs, .reused))
+      }
+      let keyLock = try await store.lock(key: key)
+      defer { keyLock.release() }
+      if !forced || alreadyComputed(key), case .success(let outputs) = planner.verifyOutputs(of: run, key: key) {
+        return .success((outputs, .reused))
+      }
+      let seconds = try await invoke(run, key: key, inputs: inputURLs)
+      switch planner.verifyOutputs(of: run, key: key) {
+      case .success(let outputs):
+        markComputed(key)
+        log("done \(run.name) in \(String(format: "%.2f", seconds)) s")
+        return .success((outputs, .succeeded(seconds: seconds)))
+      case .failure(let problem):
+        let role = run.outputRoles.first ?? "output"
+        throw PipelineError.missingOutput(
+          name: run.name, role: role, path: store.outputURL(key: key, role: role, roles: run.outputRoles).path,
+          reason: problem.description)
+      }
+    } catch {
+      return .failure(error)
+    }
+  }
+
+  private func alreadyComputed(_ key: String) -> Bool { computedKeysContains(key) }
+
+  /// Runs the stage process with a marker, then writes its run record; returns the wall time.
+  private func invoke(_ run: StageRunSpec, key: String, inputs: [String: URL]) async throws -> Double {
+    var outputs: [String: URL] = [:]
+    for role in run.outputRoles { outputs[role] = store.outputURL(key: key, role: role, roles: run.outputRoles) }
+    let marker = store.markerURL(key: key)
+    try Data("\(getpid()) \(context.host)\n".utf8).write(to: marker)
+    defer { unlink(marker.path) }
+    let started = Date()
+    let status = try await runner.run(
+      StageInvocation(run: run, key: key, inputs: inputs, outputs: outputs, log: store.logURL(key: key)))
+    let seconds = Date().timeIntervalSince(started)
+    let record = RunRecord(
+      key: key, name: run.name, kind: run.kind, status: status == 0 ? "succeeded" : "failed", exitCode: status,
+      started: ISO8601DateFormatter().string(from: started), seconds: seconds, host: context.host,
+      executable: context.executable, executableSHA256: context.executableSHA256,
+      projectVersion: context.projectVersion, log: store.logURL(key: key).path)
+    try record.write(to: store.recordURL(key: key))
+    guard status == 0 else {
+      throw PipelineError.stageFailed(name: run.name, exitCode: status, log: store.logURL(key: key).path)
+    }
+    return seconds
+  }
+}

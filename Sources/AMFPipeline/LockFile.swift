@@ -1,0 +1,76 @@
+import AMFCore
+import Foundation
+
+/// The lock file next to a manifest (`no-is.lock.json`): per stage run, its key, parameters and the
+/// hashes of its inputs and outputs at its last successful run. Written last and atomically; the
+/// commit point of a `run` (PIPELINE.md §3). Meant to be committed.
+public struct LockFile: Codable, Equatable, Sendable {
+  /// The lock format version.
+  public var schema: Int = 1
+  /// The manifest's name.
+  public var manifest: String
+  /// Stage run name → entry.
+  public var stages: [String: Entry]
+
+  /// One stage run's last successful state.
+  public struct Entry: Codable, Equatable, Sendable {
+    public var kind: String
+    public var key: String
+    public var stageVersion: Int
+    public var seed: UInt64
+    public var params: JSONValue
+    public var inputs: [String: String]
+    public var outputs: [String: String]
+
+    enum CodingKeys: String, CodingKey {
+      case kind, key, seed, params, inputs, outputs
+      case stageVersion = "stage_version"
+    }
+
+    /// Creates an entry.
+    public init(kind: String, key: String, stageVersion: Int, seed: UInt64, params: JSONValue,
+                inputs: [String: String], outputs: [String: String]) {
+      self.kind = kind
+      self.key = key
+      self.stageVersion = stageVersion
+      self.seed = seed
+      self.params = params
+      self.inputs = inputs
+      self.outputs = outputs
+    }
+  }
+
+  /// An empty lock for `manifest`.
+  public init(manifest: String, stages: [String: Entry] = [:]) {
+    self.manifest = manifest
+    self.stages = stages
+  }
+
+  /// The lock path for a manifest: `x.yaml` → `x.lock.json`.
+  public static func url(forManifest manifest: URL) -> URL {
+    var name = manifest.lastPathComponent
+    for suffix in [".plan.json", ".yaml", ".yml", ".json"] where name.hasSuffix(suffix) {
+      name = String(name.dropLast(suffix.count))
+      break
+    }
+    return manifest.deletingLastPathComponent().appendingPathComponent("\(name).lock.json")
+  }
+
+  /// Reads the lock at `url`; a missing file is an empty lock.
+  public static func read(_ url: URL, manifest: String) throws -> LockFile {
+    guard FileManager.default.fileExists(atPath: url.path) else { return LockFile(manifest: manifest) }
+    do {
+      return try JSONDecoder().decode(LockFile.self, from: Data(contentsOf: url))
+    } catch {
+      throw PipelineError.unreadable(path: url.path, reason: "not a lock file: \(error); delete it to start afresh")
+    }
+  }
+
+  /// Writes the lock atomically, pretty-printed with sorted keys so that diffs are readable.
+  public func write(to url: URL) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+    let data = try encoder.encode(self) + Data("\n".utf8)
+    try AtomicFile.write(to: url) { try data.write(to: $0) }
+  }
+}

@@ -1,0 +1,36 @@
+/// Errors of the pipeline engine, each naming what is wrong and how to fix it.
+public enum PipelineError: Error, Hashable, Sendable, CustomStringConvertible {
+  /// Two stage runs share a name.
+  case duplicateRun(name: String)
+  /// A stage run's input names a run or role that does not exist.
+  case unknownInput(run: String, role: String, reference: InputReference)
+  /// The stage runs depend on each other in a cycle.
+  case cycle(path: [String])
+  /// A stage run failed; its log says why.
+  case stageFailed(name: String, exitCode: Int32, log: String)
+  /// A stage exited 0 but did not write (or wrote a corrupt) output.
+  case missingOutput(name: String, role: String, path: String, reason: String)
+  /// The plan or lock file cannot be read.
+  case unreadable(path: String, reason: String)
+  /// `--force` named nothing in the plan.
+  case unknownForceTarget(String)
+
+  public var description: String {
+    switch self {
+    case .duplicateRun(let name):
+      "two stage runs are named '\(name)'; names must be unique (check the manifest's arms and seeds)"
+    case .unknownInput(let run, let role, let reference):
+      "stage run '\(run)' input '\(role)' refers to '\(reference.run)' output '\(reference.role)', which no stage run produces"
+    case .cycle(let path):
+      "the stage runs form a cycle: \(path.joined(separator: " → ")); an output cannot feed its own producer"
+    case .stageFailed(let name, let exitCode, let log):
+      "stage run '\(name)' failed with exit code \(exitCode); see its log: \(log)"
+    case .missingOutput(let name, let role, let path, let reason):
+      "stage run '\(name)' exited 0 but its output '\(role)' at \(path) is unusable (\(reason))"
+    case .unreadable(let path, let reason):
+      "\(path): cannot read (\(reason))"
+    case .unknownForceTarget(let target):
+      "--force \(target): no stage kind or stage run of that name in this manifest"
+    }
+  }
+}

@@ -1,0 +1,53 @@
+import AMFCore
+import Foundation
+
+/// What the store keeps about one execution of a key: `<key>.run.json` (PIPELINE.md §3).
+public struct RunRecord: Codable, Equatable, Sendable {
+  public var key: String
+  public var name: String
+  public var kind: String
+  public var status: String
+  public var exitCode: Int32
+  public var started: String
+  public var seconds: Double
+  public var host: String
+  public var executable: String
+  public var executableSHA256: String
+  public var projectVersion: String
+  public var log: String
+
+  enum CodingKeys: String, CodingKey {
+    case key, name, kind, status, started, seconds, host, executable, log
+    case exitCode = "exit_code"
+    case executableSHA256 = "executable_sha256"
+    case projectVersion = "project_version"
+  }
+
+  /// Writes the record atomically.
+  public func write(to url: URL) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+    let data = try encoder.encode(self)
+    try AtomicFile.write(to: url) { try data.write(to: $0) }
+  }
+}
+
+/// Facts about the orchestrator that go into every run record.
+public struct RunContext: Sendable {
+  /// The stage executable's path.
+  public var executable: String
+  /// SHA-256 of the stage executable's bytes.
+  public var executableSHA256: String
+  /// Package version and commit.
+  public var projectVersion: String
+  /// This machine's name.
+  public var host: String
+
+  /// Creates a context.
+  public init(executable: String, executableSHA256: String, projectVersion: String, host: String) {
+    self.executable = executable
+    self.executableSHA256 = executableSHA256
+    self.projectVersion = projectVersion
+    self.host = host
+  }
+}

@@ -1,0 +1,89 @@
+import AMFCore
+import Foundation
+
+/// The content-addressed store: `<root>/<key[0:2]>/<key>…` (PIPELINE.md §3).
+///
+/// Per key: the output (`<key>.h5`, or `<key>.<role>.h5` for stages with several outputs), the run
+/// record `<key>.run.json`, the log `<key>.log`, the marker `<key>.running` while a run is in
+/// progress, and `<key>.lock`, the per-key file lock that keeps two orchestrators from computing the
+/// same key at once.
+public struct Store: Sendable {
+  /// The store folder, e.g. `Artifacts/store`.
+  public let root: URL
+
+  /// A store at `root` (created on first write).
+  public init(root: URL) { self.root = root }
+
+  /// The folder of `key`.
+  public func folder(for key: String) -> URL { root.appendingPathComponent(String(key.prefix(2))) }
+
+  /// Where output `role` of a run with `key` and `roles` lives.
+  public func outputURL(key: String, role: String, roles: [String]) -> URL {
+    folder(for: key).appendingPathComponent(roles.count == 1 ? "\(key).h5" : "\(key).\(role).h5")
+  }
+
+  /// The run record of `key`.
+  public func recordURL(key: String) -> URL { folder(for: key).appendingPathComponent("\(key).run.json") }
+  /// The log of `key`.
+  public func logURL(key: String) -> URL { folder(for: key).appendingPathComponent("\(key).log") }
+  /// The in-progress marker of `key`.
+  public func markerURL(key: String) -> URL { folder(for: key).appendingPathComponent("\(key).running") }
+  /// The lock file of `key`.
+  public func lockURL(key: String) -> URL { folder(for: key).appendingPathComponent("\(key).lock") }
+
+  /// Whether a marker from a process that no longer runs says a run of `key` was interrupted.
+  public func hasStaleMarker(key: String) -> Bool {
+    guard let text = try? String(contentsOf: markerURL(key: key), encoding: .utf8) else { return false }
+    guard let pid = Int32(text.split(separator: " ").first ?? "") else { return true }
+    return !(kill(pid, 0) == 0 || errno == EPERM)
+  }
+
+  /// Removes leftovers of killed runs: temporaries and markers of dead processes. Returns their count.
+  @discardableResult
+  public func recover() -> Int {
+    let folders = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
+    var removed = 0
+    for name in folders where name.count == 2 {
+      let folder = root.appendingPathComponent(name)
+      removed += AtomicFile.removeLeftovers(in: folder).count
+      let files = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+      for file in files where file.hasSuffix(".running") {
+        let key = String(file.dropLast(".running".count))
+        if hasStaleMarker(key: key), unlink(markerURL(key: key).path) == 0 { removed += 1 }
+      }
+    }
+    return removed
+  }
+
+  /// Holds the per-key lock of `key` until `release()`.
+  public final class KeyLock: @unchecked Sendable {
+    private var descriptor: Int32
+
+    init(descriptor: Int32) { self.descriptor = descriptor }
+
+    /// Releases the lock (idempotent).
+    public func release() {
+      guard descriptor >= 0 else { return }
+      flock(descriptor, LOCK_UN)
+      close(descriptor)
+      descriptor = -1
+    }
+
+    deinit { release() }
+  }
+
+  /// Acquires the per-key lock of `key`, waiting (polling every 20 ms) while another process holds it.
+  public func lock(key: String) async throws -> KeyLock {
+    try FileManager.default.createDirectory(at: folder(for: key), withIntermediateDirectories: true)
+    let descriptor = open(lockURL(key: key).path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else { throw FileSystemError.fromErrno(lockURL(key: key).path, "open lock") }
+    while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+      guard errno == EWOULDBLOCK || errno == EINTR else {
+        close(descriptor)
+        throw FileSystemError.fromErrno(lockURL(key: key).path, "flock")
+      }
+      try await Task.sleep(nanoseconds: 20_000_000)
+    }
+    return KeyLock(descriptor: descriptor)
+  }
+}

@@ -1,0 +1,42 @@
+import AMFCore
+import AMFPipeline
+import Foundation
+
+/// An expanded plan: a name and its stage runs, from a YAML manifest or a `.plan.json` file.
+public struct Plan: Codable, Sendable {
+  /// The manifest's name (recorded in the lock).
+  public var name: String
+  /// The stage runs.
+  public var runs: [StageRunSpec]
+
+  /// Creates a plan.
+  public init(name: String, runs: [StageRunSpec]) {
+    self.name = name
+    self.runs = runs
+  }
+}
+
+/// Finds and loads the plan a command names.
+public enum PlanLoader {
+  /// Resolves `path` against the working directory, then `<pipelines>`; returns the first that exists.
+  public static func resolve(_ path: String, pipelinesFolder: URL) -> URL? {
+    let candidates = path.hasPrefix("/")
+      ? [URL(fileURLWithPath: path)]
+      : [URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(path),
+         pipelinesFolder.appendingPathComponent(path)]
+    return candidates.first { FileManager.default.fileExists(atPath: $0.path) }
+  }
+
+  /// Loads a plan file (`*.json`: `{"name": …, "runs": [StageRunSpec…]}`).
+  public static func load(_ url: URL) throws -> Plan {
+    guard url.pathExtension == "json" else {
+      throw PipelineError.unreadable(
+        path: url.path, reason: "YAML manifests are read once manifest loading lands (issue #7); pass a .plan.json")
+    }
+    do {
+      return try JSONDecoder().decode(Plan.self, from: Data(contentsOf: url))
+    } catch {
+      throw PipelineError.unreadable(path: url.path, reason: "not a plan file: \(error)")
+    }
+  }
+}

@@ -1,0 +1,59 @@
+// A stand-in stage executable for the orchestrator's tests: same command line as `amf-pipeline stage
+// <kind>`, writes real (tiny) artifacts whose content is a function of kind, params, seed and input
+// hashes. Params may carry `fake_sleep_ms` (to be killed mid-run) and `fake_fail` (exit 3).
+// Every execution appends "<kind> <seed> <params>" to $AMF_FAKE_CALLS when set.
+import AMFArtifacts
+import AMFStages
+import Foundation
+
+func value(after flag: String, in arguments: [String]) -> [String] {
+  arguments.indices.filter { arguments[$0] == flag && $0 + 1 < arguments.count }.map { arguments[$0 + 1] }
+}
+
+func pairs(_ values: [String]) -> [String: String] {
+  var result: [String: String] = [:]
+  for value in values {
+    let parts = value.split(separator: "=", maxSplits: 1).map(String.init)
+    if parts.count == 2 { result[parts[0]] = parts[1] }
+  }
+  return result
+}
+
+let arguments = CommandLine.arguments
+guard arguments.count > 2, arguments[1] == "stage", ParentWatch.dieWithParent() else { exit(64) }
+let kind = arguments[2]
+let paramsText = value(after: "--params-file", in: arguments).first.flatMap { try? String(contentsOfFile: $0, encoding: .utf8) } ?? "{}"
+let params = (try? JSONSerialization.jsonObject(with: Data(paramsText.utf8))) as? [String: Any] ?? [:]
+let seed = UInt64(value(after: "--seed", in: arguments).first ?? "0") ?? 0
+var inputHashes: [String: String] = [:]
+do {
+  for (role, path) in pairs(value(after: "--input", in: arguments)) {
+    inputHashes[role] = try ArtifactFile.contentHash(of: URL(fileURLWithPath: path))
+  }
+} catch {
+  FileHandle.standardError.write(Data("fake-stage: error: \(error)\n".utf8))
+  exit(65)
+}
+if let calls = ProcessInfo.processInfo.environment["AMF_FAKE_CALLS"] {
+  let line = "\(kind) \(seed) \(paramsText)\n"
+  let descriptor = open(calls, O_WRONLY | O_APPEND | O_CREAT, 0o644)
+  _ = line.withCString { write(descriptor, $0, strlen($0)) }
+  close(descriptor)
+}
+if let milliseconds = params["fake_sleep_ms"] as? Int { usleep(UInt32(milliseconds) * 1000) }
+if params["fake_fail"] as? Bool == true {
+  FileHandle.standardError.write(Data("fake-stage: failing on purpose\n".utf8))
+  exit(3)
+}
+do {
+  for (role, path) in pairs(value(after: "--output", in: arguments)).sorted(by: { $0.key < $1.key }) {
+    var content = ArtifactGroup()
+    try content.setDataset(.vector([role]), at: "/fake/role")
+    try content.setDataset(.vector([Double](repeating: Double(seed), count: 16)), at: "/fake/values")
+    let provenance = Provenance(stage: kind, stageVersion: 1, paramsJSON: paramsText, inputs: inputHashes, seed: seed)
+    try ArtifactFile.write(Artifact(kind: .evaluation, provenance: provenance, content: content), to: URL(fileURLWithPath: path))
+  }
+} catch {
+  FileHandle.standardError.write(Data("fake-stage: error: \(error)\n".utf8))
+  exit(70)
+}
