@@ -74,7 +74,8 @@ let package = Package(
     .testTarget(name: "AMFPipelineTests", dependencies: ["AMFPipeline", "AMFTestSupport"]),
     .testTarget(name: "AMFStagesTests", dependencies: ["AMFStages", "AMFTestSupport"]),
     .testTarget(name: "AMFPolicyTests", dependencies: ["AMFPolicy", "AMFTestSupport"]),
-    .testTarget(name: "AMFCommandsTests", dependencies: ["AMFCommands", "AMFTestSupport"]),
+    .testTarget(
+      name: "AMFCommandsTests", dependencies: ["AMFCommands", "AMFStages", "AMFPipeline", "AMFTestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,5 @@
 import AMFArtifacts
+import AMFPipeline
 import AMFStages
 import ArgumentParser
 import Foundation
@@ -8,6 +9,9 @@ import Foundation
 /// | code | meaning |
 /// |---|---|
 /// | 0 | success |
+/// | 1 | a stage run failed inside `amf-pipeline run` (its log is named) |
+/// | 2 | `amf-pipeline status --exit-code`: something is stale |
+/// | 130 | `amf-pipeline run` was interrupted (SIGINT/SIGTERM) |
 /// | 64 | usage error (argument-parser's validation failure) |
 /// | 65 | bad input data: missing, truncated, corrupt or mistyped artifact; invalid parameters |
 /// | 69 | the stage is not available in this build |
@@ -18,11 +22,14 @@ public enum ExitStatus {
   public static let dataError: Int32 = 65
   public static let unavailable: Int32 = 69
   public static let software: Int32 = 70
+  public static let stageFailed: Int32 = 1
 
   /// The exit code for `error`.
   public static func code(for error: any Error) -> Int32 {
     switch error {
     case is ArtifactError: dataError
+    case PipelineError.stageFailed: stageFailed
+    case is PipelineError: dataError
     case StageError.unavailable: unavailable
     case is StageError: dataError
     default: software
