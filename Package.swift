@@ -23,6 +23,7 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
   ],
   targets: [
     // MARK: - System libraries (found through pkg-config; installed by Scripts/setup.sh)
@@ -39,7 +40,8 @@ let package = Package(
     .target(name: "AMFPolicy", dependencies: ["AMFCore", "AMFNumerics", "AMFArtifacts"],
             swiftSettings: optimizedEvenInDebug),
     .target(
-      name: "AMFPipeline", dependencies: ["AMFCore", .product(name: "Crypto", package: "swift-crypto")],
+      name: "AMFPipeline",
+      dependencies: ["AMFCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Yams", package: "Yams")],
       swiftSettings: optimizedEvenInDebug),
     .target(name: "AMFStages", dependencies: ["AMFCore", "AMFNumerics", "AMFArtifacts", "AMFPolicy", "AMFPipeline"],
             swiftSettings: optimizedEvenInDebug),
