@@ -8,8 +8,6 @@ public enum ManifestError: Error, Hashable, Sendable, CustomStringConvertible {
   case emptyDocument(file: String)
   /// The YAML itself is malformed.
   case syntax(SourceLocation, problem: String)
-  /// A mapping has the same key twice.
-  case duplicateKey(SourceLocation, key: String)
   /// `extends:` leads back to a file already in the chain (the chain ends with the repeated file).
   case extendsCycle(SourceLocation, chain: [String])
   /// A key the schema does not know; `suggestion` is the closest allowed key, if one is close.
@@ -32,8 +30,6 @@ public enum ManifestError: Error, Hashable, Sendable, CustomStringConvertible {
       "\(file):1:1: the manifest is empty; write a YAML mapping such as 'name: …'"
     case .syntax(let location, let problem):
       "\(location): YAML syntax error: \(problem); fix the YAML at this position"
-    case .duplicateKey(let location, let key):
-      "\(location): key '\(key)' appears twice in this mapping; keep one"
     case .extendsCycle(let location, let chain):
       "\(location): 'extends' forms a cycle (\(chain.joined(separator: " → "))); remove one of the extends"
     case .unknownKey(let location, let path, let allowed, let suggestion):

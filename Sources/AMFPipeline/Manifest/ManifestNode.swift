@@ -82,7 +82,7 @@ public struct ManifestEntry: Hashable, Sendable {
 extension ManifestNode {
   /// Parses YAML text into a node tree; `file` is used in locations and errors.
   ///
-  /// Returns nil for an empty document. Throws `ManifestError.syntax` or `.duplicateKey`.
+  /// Returns nil for an empty document. Throws `ManifestError.syntax` (Yams also reports duplicate keys this way).
   public static func parse(yaml: String, file: String) throws -> ManifestNode? {
     let node: Node?
     do {
@@ -109,9 +109,6 @@ extension ManifestNode {
         guard case .scalar(let scalar) = keyNode.content else {
           throw ManifestError.typeMismatch(
             keyNode.location, path: "", expected: "a plain key", found: keyNode.shapeDescription)
-        }
-        if entries.contains(where: { $0.key == scalar.text }) {
-          throw ManifestError.duplicateKey(keyNode.location, key: scalar.text)
         }
         entries.append(
           ManifestEntry(key: scalar.text, keyLocation: keyNode.location, value: try ManifestNode(value, file: file)))
