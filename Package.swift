@@ -69,7 +69,7 @@ let package = Package(
       dependencies: ["AMFArtifacts", "AMFTestSupport", .product(name: "Crypto", package: "swift-crypto")],
       exclude: ["Goldens"]),
     .testTarget(name: "AMFPipelineTests", dependencies: ["AMFPipeline", "AMFTestSupport"]),
-    .testTarget(name: "AMFStagesTests", dependencies: ["AMFStages", "AMFTestSupport"]),
+    .testTarget(name: "AMFStagesTests", dependencies: ["AMFStages", "AMFTestSupport"], exclude: ["Goldens"]),
     .testTarget(name: "AMFPolicyTests", dependencies: ["AMFPolicy", "AMFTestSupport"]),
     .testTarget(name: "AMFCommandsTests", dependencies: ["AMFCommands", "AMFTestSupport"]),
   ],
