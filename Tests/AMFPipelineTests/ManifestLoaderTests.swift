@@ -80,7 +80,8 @@ private struct Sample: Decodable, Equatable {
     ]
     try withFiles(files) { folder, loader in
       let loaded = try loader.load("c/child.yaml")
-      #expect(loaded.chain.map(\.path) == ["c/child", "b/parent", "a/grand"].map { path(folder, "Pipelines/\($0).yaml") })
+      let expected = ["c/child", "b/parent", "a/grand"].map { path(folder, "Pipelines/\($0).yaml") }
+      #expect(loaded.chain.map(\.path) == expected)
       #expect(loaded.root["extends"] == nil)
       let sample = try loaded.decode(Sample.self)
       #expect(sample.name == "child" && sample.budget == Sample.Budget(demos: 12, batch: 3) && sample.tags == ["g"])
@@ -109,7 +110,9 @@ private struct Sample: Decodable, Equatable {
   }
 
   @Test func unknownKeyInAnExtendedFilePointsIntoThatFile() throws {
-    let files = ["Pipelines/base.yaml": "name: b\nbugdet: {demos: 4}\n", "work/m.yaml": "extends: ../Pipelines/base.yaml\n"]
+    let files = [
+      "Pipelines/base.yaml": "name: b\nbugdet: {demos: 4}\n", "work/m.yaml": "extends: ../Pipelines/base.yaml\n",
+    ]
     try withFiles(files) { folder, loader in
       #expect(throws: ManifestError.unknownKey(
         SourceLocation(file: path(folder, "Pipelines/base.yaml"), line: 2, column: 1), path: "bugdet",
@@ -151,7 +154,8 @@ private struct Sample: Decodable, Equatable {
   @Test func missingFileNamesBothPlacesLooked() throws {
     try withFiles([:]) { folder, loader in
       let error = ManifestError.fileNotFound(
-        path: "ablations/x.yaml", lookedIn: [path(folder, "work/ablations/x.yaml"), path(folder, "Pipelines/ablations/x.yaml")],
+        path: "ablations/x.yaml",
+        lookedIn: [path(folder, "work/ablations/x.yaml"), path(folder, "Pipelines/ablations/x.yaml")],
         referencedFrom: nil)
       #expect(throws: error) { try loader.load("ablations/x.yaml") }
       #expect(error.description.contains("work/ablations/x.yaml and "))

@@ -46,7 +46,8 @@ extension ArmManifest {
       try Self.run(
         pretrainRun, .pretrain, seed: seed, params: PretrainParams(env: env, scenario: scenario, pretrain: pretrain),
         inputs: [:]),
-      try evaluateRun(name(.evaluate, 0), seed: seed, round: 0, policy: InputReference(run: pretrainRun, role: "policy")),
+      try evaluateRun(
+        name(.evaluate, 0), seed: seed, round: 0, policy: InputReference(run: pretrainRun, role: "policy")),
     ]
     for round in 1...budget.rounds {
       let previous = round == 1 ? pretrainRun : name(.finetune, round - 1)
@@ -102,8 +103,8 @@ extension ArmManifest {
     _ name: String, _ kind: StageKind, seed: Int, params: some Encodable, inputs: [String: InputReference]
   ) throws -> StageRunSpec {
     StageRunSpec(
-      name: name, kind: kind.rawValue, stageVersion: kind.algorithmVersion, paramsJSON: try CanonicalJSON.string(params),
-      seed: UInt64(seed), inputs: inputs, outputRoles: kind.outputRoles)
+      name: name, kind: kind.rawValue, stageVersion: kind.algorithmVersion,
+      paramsJSON: try CanonicalJSON.string(params), seed: UInt64(seed), inputs: inputs, outputRoles: kind.outputRoles)
   }
 }
 

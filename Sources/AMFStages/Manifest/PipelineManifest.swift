@@ -22,7 +22,8 @@ public enum PipelineManifest: Hashable, Sendable {
       let armFile = try loader.load(
         armPath, relativeTo: loaded.url.deletingLastPathComponent(), referencedFrom: location)
       guard armFile.root["arms"] == nil else {
-        throw ManifestError.invalidValue(location, path: "arms[\(index)]", reason: "'\(armPath)' is a study, not an arm")
+        throw ManifestError.invalidValue(
+          location, path: "arms[\(index)]", reason: "'\(armPath)' is a study, not an arm")
       }
       let arm = try armFile.decode(ArmManifest.self)
       if arms.contains(where: { $0.name == arm.name }) {
