@@ -23,6 +23,7 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
   ],
   targets: [
     // MARK: - System libraries (found through pkg-config; installed by Scripts/setup.sh)
@@ -41,7 +42,8 @@ let package = Package(
     .target(name: "AMFPolicy", dependencies: ["AMFCore", "AMFNumerics", "AMFArtifacts"],
             swiftSettings: optimizedEvenInDebug),
     .target(
-      name: "AMFPipeline", dependencies: ["AMFCore", .product(name: "Crypto", package: "swift-crypto")],
+      name: "AMFPipeline",
+      dependencies: ["AMFCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Yams", package: "Yams")],
       swiftSettings: optimizedEvenInDebug),
     .target(
       name: "AMFStages",
@@ -72,7 +74,7 @@ let package = Package(
       dependencies: ["AMFCore", "AMFArtifacts", "AMFTestSupport", .product(name: "Crypto", package: "swift-crypto")],
       exclude: ["Goldens"]),
     .testTarget(name: "AMFPipelineTests", dependencies: ["AMFPipeline", "AMFTestSupport"]),
-    .testTarget(name: "AMFStagesTests", dependencies: ["AMFStages", "AMFTestSupport"]),
+    .testTarget(name: "AMFStagesTests", dependencies: ["AMFStages", "AMFTestSupport"], exclude: ["Goldens"]),
     .testTarget(name: "AMFPolicyTests", dependencies: ["AMFPolicy", "AMFTestSupport"]),
     .testTarget(
       name: "AMFCommandsTests", dependencies: ["AMFCommands", "AMFStages", "AMFPipeline", "AMFTestSupport"]),

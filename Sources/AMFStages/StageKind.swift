@@ -25,14 +25,29 @@ public enum StageKind: String, CaseIterable, Sendable, Codable {
     case .pretrain: []
     case .embed:
       [("policy", .policy, "the current policy π_r"), ("demonstrations", .demonstrations, "collected demonstrations D_r")]
-    case .select: [("embeddings", .embeddings, "the round's embeddings")]
+    case .select:
+      [("embeddings", .embeddings, "the round's embeddings"),
+       ("pretraining", .demonstrations, "pre-training demonstrations (rebalancing only)")]
     case .finetune:
       [("prior", .policy, "the pre-trained policy π₀"), ("demonstrations", .demonstrations, "collected D_r"),
        ("selection", .selection, "the round's selection")]
-    case .evaluate: [("policy", .policy, "the policy to evaluate")]
+    case .evaluate:
+      [("policy", .policy, "the policy to evaluate"),
+       ("demonstrations", .demonstrations, "the demonstrations it was fine-tuned on, for per-task counts (optional)")]
     case .report: [("evaluation", .evaluation, "evaluations, one per arm, seed and round (repeatable)")]
     }
   }
+
+  /// The version of what the stage computes; part of every stage key, so bump it when outputs change
+  /// (PIPELINE.md §3).
+  public var algorithmVersion: Int {
+    switch self {
+    case .pretrain, .embed, .select, .finetune, .evaluate, .report: 1
+    }
+  }
+
+  /// The output roles the stage writes, as named in `StageRunSpec.outputRoles`.
+  public var outputRoles: [String] { outputKinds.map(\.rawValue) }
 
   /// The kinds of artifact the stage writes.
   public var outputKinds: [ArtifactKind] {

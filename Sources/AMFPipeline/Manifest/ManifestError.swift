@@ -1,0 +1,74 @@
+/// Errors of manifest loading and decoding; each message is `file:line:column: what is wrong; how to fix`.
+public enum ManifestError: Error, Hashable, Sendable, CustomStringConvertible {
+  /// A manifest (or a file it extends or lists) exists in none of the places looked.
+  case fileNotFound(path: String, lookedIn: [String], referencedFrom: SourceLocation?)
+  /// A file exists but cannot be read as UTF-8 text.
+  case unreadable(path: String, reason: String)
+  /// The file is empty or holds only comments.
+  case emptyDocument(file: String)
+  /// The YAML itself is malformed.
+  case syntax(SourceLocation, problem: String)
+  /// `extends:` leads back to a file already in the chain (the chain ends with the repeated file).
+  case extendsCycle(SourceLocation, chain: [String])
+  /// A key the schema does not know; `suggestion` is the closest allowed key, if one is close.
+  case unknownKey(SourceLocation, path: String, allowed: [String], suggestion: String?)
+  /// A value of the wrong shape or type at `path` (e.g. `budget.demos`).
+  case typeMismatch(SourceLocation, path: String, expected: String, found: String)
+  /// A required key is absent from the mapping at `path` (empty for the top level).
+  case missingKey(SourceLocation, path: String, key: String)
+  /// A value of the right type that the schema rejects.
+  case invalidValue(SourceLocation, path: String, reason: String)
+
+  public var description: String {
+    switch self {
+    case .fileNotFound(let path, let lookedIn, let from):
+      (from.map { "\($0): " } ?? "") + "manifest '\(path)' not found; looked in "
+        + lookedIn.joined(separator: " and ") + "; check the path"
+    case .unreadable(let path, let reason):
+      "\(path): cannot read the manifest (\(reason)); check that it is a UTF-8 text file"
+    case .emptyDocument(let file):
+      "\(file):1:1: the manifest is empty; write a YAML mapping such as 'name: …'"
+    case .syntax(let location, let problem):
+      "\(location): YAML syntax error: \(problem); fix the YAML at this position"
+    case .extendsCycle(let location, let chain):
+      "\(location): 'extends' forms a cycle (\(chain.joined(separator: " → "))); remove one of the extends"
+    case .unknownKey(let location, let path, let allowed, let suggestion):
+      "\(location): unknown key '\(path)'; "
+        + (suggestion.map { "did you mean '\($0)'? " } ?? "")
+        + "allowed keys here: \(allowed.joined(separator: ", "))"
+    case .typeMismatch(let location, let path, let expected, let found):
+      "\(location): \(Self.field(path))expected \(expected), found \(found); write \(expected) here"
+    case .missingKey(let location, let path, let key):
+      "\(location): missing required key '\(path.isEmpty ? key : path + "." + key)'; add it"
+    case .invalidValue(let location, let path, let reason):
+      "\(location): invalid value for '\(path)': \(reason)"
+    }
+  }
+
+  private static func field(_ path: String) -> String { path.isEmpty ? "" : "'\(path)': " }
+}
+
+/// The closest of `candidates` to `word` by Levenshtein distance, if it is close enough to be a likely typo
+/// (at most a third of the word's length, and at least 1 edit allowed; ties go to the first candidate).
+public func closestMatch(to word: String, in candidates: [String]) -> String? {
+  let limit = max(1, word.count / 3)
+  let scored = candidates.map { (candidate: $0, distance: editDistance(word, $0)) }
+  guard let best = scored.min(by: { $0.distance < $1.distance }), best.distance <= limit else { return nil }
+  return best.candidate
+}
+
+/// The Levenshtein distance between two strings, counted in characters.
+public func editDistance(_ lhs: String, _ rhs: String) -> Int {
+  let a = Array(lhs)
+  let b = Array(rhs)
+  var previous = Array(0...b.count)
+  for i in 1...max(a.count, 1) where !a.isEmpty {
+    var current = [i] + Array(repeating: 0, count: b.count)
+    for j in stride(from: 1, through: b.count, by: 1) {
+      let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
+      current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
+    }
+    previous = current
+  }
+  return a.isEmpty ? b.count : previous[b.count]
+}

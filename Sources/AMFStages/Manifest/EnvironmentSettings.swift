@@ -1,0 +1,207 @@
+import Foundation
+import AMFCore
+
+/// The built-in environments (AMF.md §3), as written under `env.name`.
+public enum EnvironmentName: String, CaseIterable, Codable, Hashable, Sendable {
+  case integrator2d, reacher, kitchen
+}
+
+/// The `env:` section: which environment, and per-task expert noise overrides.
+public struct EnvironmentSettings: Codable, Hashable, Sendable {
+  /// The environment.
+  public var name: EnvironmentName
+  /// Task index → expert noise std, overriding the environment's default for that task (AMF.md §3).
+  public var expertNoise: [Int: Double]
+  /// Number of goals on the circle; integrator2d only (default 12), nil otherwise.
+  public var goals: Int?
+
+  /// The default goal count of integrator2d.
+  public static let defaultGoals = 12
+
+  enum CodingKeys: String, CodingKey, CaseIterable {
+    case name, expertNoise = "expert_noise", goals
+  }
+
+  /// Creates settings; `goals` defaults to 12 for integrator2d.
+  public init(name: EnvironmentName, expertNoise: [Int: Double] = [:], goals: Int? = nil) {
+    self.name = name
+    self.expertNoise = expertNoise
+    self.goals = name == .integrator2d ? goals ?? Self.defaultGoals : goals
+  }
+
+  /// Decodes strictly and validates.
+  public init(from decoder: any Decoder) throws {
+    try decoder.rejectUnknownKeys(CodingKeys.self)
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    let noise = try c.decodeIfPresent([String: Double].self, forKey: .expertNoise) ?? [:]
+    var expertNoise: [Int: Double] = [:]
+    for (task, std) in noise {
+      guard let index = Int(task) else {
+        try decoder.validating { throw InvalidParameter("expert_noise", reason: "key '\(task)' is not a task index") }
+        continue
+      }
+      expertNoise[index] = std
+    }
+    self.init(
+      name: try c.decode(EnvironmentName.self, forKey: .name), expertNoise: expertNoise,
+      goals: try c.decodeIfPresent(Int.self, forKey: .goals))
+    try decoder.validating(validate)
+  }
+
+  /// The number of tasks |C|: the goals of integrator2d, 12 reacher targets, 5 kitchen appliances.
+  public var taskCount: Int {
+    switch name {
+    case .integrator2d: goals ?? Self.defaultGoals
+    case .reacher: 12
+    case .kitchen: 5
+    }
+  }
+
+  /// Checks goal count and noise overrides; throws `InvalidParameter` naming the field.
+  public func validate() throws {
+    if let goals {
+      guard name == .integrator2d else { throw InvalidParameter("goals", reason: "only integrator2d has goals") }
+      guard goals >= 2 else { throw InvalidParameter("goals", reason: "must be at least 2, found \(goals)") }
+    }
+    for (task, std) in expertNoise.sorted(by: { $0.key < $1.key }) {
+      guard (0..<taskCount).contains(task) else {
+        throw InvalidParameter(
+          "expert_noise", reason: "task \(task) does not exist; \(name.rawValue) has tasks 0…\(taskCount - 1)")
+      }
+      guard std >= 0, std.isFinite else {
+        throw InvalidParameter("expert_noise", reason: "std of task \(task) must be ≥ 0, found \(std)")
+      }
+    }
+  }
+}
+
+/// The names a scenario can have (AMF.md §4).
+public enum ScenarioName: String, CaseIterable, Codable, Hashable, Sendable {
+  case mismatch, balanced, targeted, allocation
+}
+
+/// The pre-training allocation and targets (AMF.md §4): `targeted`, or `{name: allocation, k: 3}`.
+public struct Scenario: Codable, Hashable, Sendable {
+  /// Which scenario.
+  public var name: ScenarioName
+  /// For `allocation`: the number of covered goals k (the first k); nil otherwise.
+  public var coveredCount: Int?
+
+  enum CodingKeys: String, CodingKey, CaseIterable {
+    case name, coveredCount = "k"
+  }
+
+  /// Creates a scenario; `coveredCount` is required for `allocation` and rejected otherwise.
+  public init(_ name: ScenarioName, coveredCount: Int? = nil) {
+    self.name = name
+    self.coveredCount = coveredCount
+  }
+
+  /// Decodes a plain name or a `{name, k}` mapping.
+  public init(from decoder: any Decoder) throws {
+    if let keyed = try? decoder.container(keyedBy: CodingKeys.self) {
+      try decoder.rejectUnknownKeys(CodingKeys.self)
+      self.init(
+        try keyed.decode(ScenarioName.self, forKey: .name),
+        coveredCount: try keyed.decodeIfPresent(Int.self, forKey: .coveredCount))
+    } else {
+      self.init(try decoder.singleValueContainer().decode(ScenarioName.self))
+    }
+    try decoder.validating(validate)
+  }
+
+  /// Encodes a plain name, or `{k, name}` for `allocation`.
+  public func encode(to encoder: any Encoder) throws {
+    if let coveredCount {
+      var c = encoder.container(keyedBy: CodingKeys.self)
+      try c.encode(name, forKey: .name)
+      try c.encode(coveredCount, forKey: .coveredCount)
+    } else {
+      var c = encoder.singleValueContainer()
+      try c.encode(name)
+    }
+  }
+
+  /// Checks that `k` is given exactly for `allocation`.
+  public func validate() throws {
+    switch (name, coveredCount) {
+    case (.allocation, nil): throw InvalidParameter(reason: "allocation needs k, e.g. {name: allocation, k: 3}")
+    case (.allocation, let k?) where k < 1: throw InvalidParameter("k", reason: "must be ≥ 1, found \(k)")
+    case (.allocation, _), (_, nil): break
+    case (_, .some): throw InvalidParameter("k", reason: "only the allocation scenario takes k")
+    }
+  }
+
+  /// Checks the scenario fits the environment: allocation needs integrator2d and k ≤ goals; targeted needs the
+  /// targets {4…7} and the noisy distractors {9, 10}, so at least 11 tasks.
+  public func validate(for env: EnvironmentSettings) throws {
+    switch name {
+    case .allocation:
+      guard env.name == .integrator2d else {
+        throw InvalidParameter(reason: "allocation is defined for integrator2d only")
+      }
+      if let k = coveredCount, k > env.taskCount {
+        throw InvalidParameter("k", reason: "must be ≤ the goal count \(env.taskCount), found \(k)")
+      }
+    case .targeted where env.taskCount < 11:
+      throw InvalidParameter(reason: "targeted needs at least 11 tasks; \(env.name.rawValue) has \(env.taskCount)")
+    case .mismatch, .balanced, .targeted: break
+    }
+  }
+}
+
+/// The run seeds: `0..9` (inclusive), a list `[0, 3, 7]`, or one seed `4`.
+public struct SeedList: Codable, Hashable, Sendable {
+  /// The seeds, in the order written.
+  public var values: [Int]
+
+  /// The default seeds 0…9 (AMF.md §6).
+  public static let standard = SeedList(Array(0...9))
+
+  /// Creates a seed list.
+  public init(_ values: [Int]) { self.values = values }
+
+  /// Decodes an inclusive range `"a..b"`, a list of integers or one integer.
+  public init(from decoder: any Decoder) throws {
+    if (try? decoder.unkeyedContainer()) != nil {
+      self.init(try [Int](from: decoder))
+    } else {
+      let single = try decoder.singleValueContainer()
+      if let seed = try? single.decode(Int.self) {
+        self.init([seed])
+      } else {
+        self.init(try Self.parseRange(try single.decode(String.self), decoder: decoder))
+      }
+    }
+    try decoder.validating(validate)
+  }
+
+  private static func parseRange(_ text: String, decoder: any Decoder) throws -> [Int] {
+    let bounds = text.components(separatedBy: "..")
+    guard bounds.count == 2, let low = Int(bounds[0].trimmed), let high = Int(bounds[1].trimmed) else {
+      try decoder.validating { throw InvalidParameter(reason: "'\(text)' is not a seed range; write e.g. 0..9") }
+      return []
+    }
+    guard low <= high else {
+      try decoder.validating { throw InvalidParameter(reason: "range \(text) is empty; write low..high") }
+      return []
+    }
+    return Array(low...high)
+  }
+
+  /// Encodes the list of seeds.
+  public func encode(to encoder: any Encoder) throws { try values.encode(to: encoder) }
+
+  /// Checks that there is at least one seed, none negative, none repeated.
+  public func validate() throws {
+    guard !values.isEmpty else { throw InvalidParameter(reason: "give at least one seed") }
+    if let negative = values.first(where: { $0 < 0 }) {
+      throw InvalidParameter(reason: "seeds must be ≥ 0, found \(negative)")
+    }
+    guard Set(values).count == values.count else { throw InvalidParameter(reason: "a seed is listed twice") }
+  }
+}
+
+extension String {
+  fileprivate var trimmed: String { trimmingCharacters(in: .whitespaces) }
+}

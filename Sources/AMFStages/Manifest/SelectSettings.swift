@@ -1,0 +1,100 @@
+import AMFCore
+
+/// The selection rule (AMF.md §2.3).
+public enum StrategyName: String, ManifestChoice {
+  case amf, uncertainty, uniform, rebalancing
+}
+
+/// Which variance the importance-weight likelihood ratio uses (AMF.md §2.2).
+public enum ImportanceVariance: String, ManifestChoice {
+  /// `N(a; μ, ρ² I)` in numerator and denominator (default).
+  case noise
+  /// The policy's own σ² (or the GP's σ²_D + ρ²).
+  case predictive
+}
+
+/// The importance-sampling settings the embed stage needs to weight the proxy pool (AMF.md §2.2).
+public struct ImportanceSettings: Codable, Hashable, Sendable {
+  /// false reproduces "AMF without IS" (AMF.md §6): uniform weights over the pool.
+  public var importanceWeights = true
+  /// Temperature κ of the summed log-ratio.
+  public var temperature = 1.0
+  /// Clip L of the log-ratio.
+  public var clip = 30.0
+  /// The variance in the ratio.
+  public var variance = ImportanceVariance.noise
+  /// Observation noise variance ρ².
+  public var noiseVariance = 0.01
+
+  enum CodingKeys: String, CodingKey, CaseIterable {
+    case importanceWeights = "importance_weights", temperature = "is_temperature", clip = "is_clip"
+    case variance = "is_variance", noiseVariance = "noise_variance"
+  }
+
+  /// The defaults.
+  public init() {}
+
+  /// Decodes strictly, filling defaults, and validates.
+  public init(from decoder: any Decoder) throws {
+    try decoder.rejectUnknownKeys(CodingKeys.self)
+    try self.init(decodingFrom: decoder)
+  }
+
+  init(decodingFrom decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    importanceWeights = try c.decodeIfPresent(Bool.self, forKey: .importanceWeights) ?? importanceWeights
+    temperature = try c.decodeIfPresent(Double.self, forKey: .temperature) ?? temperature
+    clip = try c.decodeIfPresent(Double.self, forKey: .clip) ?? clip
+    variance = try c.decodeIfPresent(ImportanceVariance.self, forKey: .variance) ?? variance
+    noiseVariance = try c.decodeIfPresent(Double.self, forKey: .noiseVariance) ?? noiseVariance
+    try decoder.validating(validate)
+  }
+
+  /// Checks that temperature, clip and noise variance are positive.
+  public func validate() throws {
+    try requirePositive(temperature, "is_temperature")
+    try requirePositive(clip, "is_clip")
+    try requirePositive(noiseVariance, "noise_variance")
+  }
+}
+
+/// The `select:` section: the strategy and its settings (AMF.md §2).
+public struct SelectSettings: Codable, Hashable, Sendable {
+  /// The selection rule.
+  public var strategy = StrategyName.amf
+  /// Importance sampling of the proxy pool (shared with the embed stage).
+  public var importance = ImportanceSettings()
+  /// AMF-NN conditions on every collected demonstration's embeddings (PD, AMF.md §2.1).
+  public var conditionOnCollected = true
+  /// Adds ρ² to both variances of the information gain (AMF.md §2.1).
+  public var targetNoise = false
+
+  enum CodingKeys: String, CodingKey, CaseIterable {
+    case strategy, conditionOnCollected = "condition_on_collected", targetNoise = "target_noise"
+  }
+
+  /// Every key the section accepts.
+  static let allowedKeys = Set(ImportanceSettings.CodingKeys.allCases.map(\.stringValue))
+
+  /// The defaults.
+  public init() {}
+
+  /// Decodes strictly (the importance keys sit flat in the section), filling defaults, and validates.
+  public init(from decoder: any Decoder) throws {
+    try decoder.rejectUnknownKeys(CodingKeys.self, allowing: Self.allowedKeys)
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    strategy = try c.decodeIfPresent(StrategyName.self, forKey: .strategy) ?? strategy
+    importance = try ImportanceSettings(decodingFrom: decoder)
+    conditionOnCollected = try c.decodeIfPresent(Bool.self, forKey: .conditionOnCollected) ?? conditionOnCollected
+    targetNoise = try c.decodeIfPresent(Bool.self, forKey: .targetNoise) ?? targetNoise
+  }
+
+  /// Encodes the section flat, as written in manifests.
+  public func encode(to encoder: any Encoder) throws {
+    try importance.encode(to: encoder)
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(strategy, forKey: .strategy)
+    try c.encode(conditionOnCollected, forKey: .conditionOnCollected)
+    try c.encode(targetNoise, forKey: .targetNoise)
+  }
+}

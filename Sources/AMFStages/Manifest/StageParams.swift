@@ -1,0 +1,89 @@
+import AMFCore
+
+/// What the pretrain stage computes from: π₀ and its data depend on nothing else (not select, finetune, budget).
+public struct PretrainParams: Codable, Hashable, Sendable {
+  /// The environment.
+  public var env: EnvironmentSettings
+  /// The scenario (covered tasks).
+  public var scenario: Scenario
+  /// Policy and training settings.
+  public var pretrain: PretrainSettings
+}
+
+/// What the embed stage of one round computes from.
+public struct EmbedParams: Codable, Hashable, Sendable {
+  /// The environment (rollouts of the current policy).
+  public var env: EnvironmentSettings
+  /// The scenario (targets).
+  public var scenario: Scenario
+  /// Embedding settings.
+  public var embed: EmbedSettings
+  /// Importance sampling of the proxy pool (from `select:`).
+  public var importance: ImportanceSettings
+  /// The round r ≥ 1.
+  public var round: Int
+}
+
+/// What the select stage of one round computes from.
+public struct SelectParams: Codable, Hashable, Sendable {
+  /// The selection settings.
+  public var select: SelectSettings
+  /// B, the picks per round.
+  public var batch: Int
+  /// The round r ≥ 1.
+  public var round: Int
+  /// |C|, the candidate tasks.
+  public var taskCount: Int
+  /// The scenario (targets μ).
+  public var scenario: Scenario
+
+  enum CodingKeys: String, CodingKey {
+    case select, batch, round, taskCount = "task_count", scenario
+  }
+}
+
+/// What the finetune stage of one round computes from.
+public struct FinetuneParams: Codable, Hashable, Sendable {
+  /// The environment (the expert queried for the selected tasks).
+  public var env: EnvironmentSettings
+  /// The scenario (expert noise of distractor tasks).
+  public var scenario: Scenario
+  /// Fine-tuning settings.
+  public var finetune: FinetuneSettings
+  /// The policy family of π₀ (GP policies condition instead of training).
+  public var policy: PolicyKind
+  /// The round r ≥ 1.
+  public var round: Int
+}
+
+/// What the evaluate stage computes from.
+public struct EvaluateParams: Codable, Hashable, Sendable {
+  /// The environment.
+  public var env: EnvironmentSettings
+  /// The scenario (target distribution μ).
+  public var scenario: Scenario
+  /// Evaluation settings.
+  public var evaluate: EvaluateSettings
+  /// The round r ≥ 0 (0 evaluates π₀).
+  public var round: Int
+}
+
+/// One arm as the report sees it.
+public struct ReportedArm: Codable, Hashable, Sendable {
+  /// The arm's name.
+  public var name: String
+  /// Its seeds.
+  public var seeds: [Int]
+  /// Its rounds N / B.
+  public var rounds: Int
+  /// Its budget.
+  public var budget: Budget
+}
+
+/// What a report computes from: settings and the layout of the evaluations it reads.
+public struct ReportParams: Codable, Hashable, Sendable {
+  /// Bootstrap settings.
+  public var report: ReportSettings
+  /// The arms compared, in order.
+  public var arms: [ReportedArm]
+}
