@@ -20,7 +20,7 @@ public struct PipelineSession: Sendable {
         path: path, reason: "no such manifest in the working directory or in \(pipelinesFolder)/")
     }
     manifestURL = url
-    plan = try PlanLoader.load(url)
+    plan = try PlanLoader.load(url, pipelinesFolder: URL(fileURLWithPath: pipelinesFolder))
     graph = try StageGraph(plan.runs)
     store = Store(root: URL(fileURLWithPath: storeFolder))
     lockURL = LockFile.url(forManifest: url)

@@ -27,11 +27,15 @@ public enum PlanLoader {
     return candidates.first { FileManager.default.fileExists(atPath: $0.path) }
   }
 
-  /// Loads a plan file (`*.json`: `{"name": …, "runs": [StageRunSpec…]}`).
-  public static func load(_ url: URL) throws -> Plan {
+  /// Loads a YAML manifest (arm or study, expanded into stage runs) or a plan file
+  /// (`*.json`: `{"name": …, "runs": [StageRunSpec…]}`, as `amf-pipeline dag --format json` prints).
+  public static func load(_ url: URL, pipelinesFolder: URL) throws -> Plan {
     guard url.pathExtension == "json" else {
-      throw PipelineError.unreadable(
-        path: url.path, reason: "YAML manifests are read once manifest loading lands (issue #7); pass a .plan.json")
+      let loader = ManifestLoader(
+        workingDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+        pipelinesDirectory: pipelinesFolder)
+      let manifest = try PipelineManifest.load(url.path, loader: loader)
+      return Plan(name: manifest.name, runs: try manifest.stageRuns())
     }
     do {
       return try JSONDecoder().decode(Plan.self, from: Data(contentsOf: url))

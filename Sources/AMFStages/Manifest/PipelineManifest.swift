@@ -35,6 +35,14 @@ public enum PipelineManifest: Hashable, Sendable {
     return .study(study, arms: arms)
   }
 
+  /// The manifest's `name`.
+  public var name: String {
+    switch self {
+    case .arm(let arm): arm.name
+    case .study(let study, _): study.name
+    }
+  }
+
   /// The stage runs, in a deterministic order (see `ArmManifest.stageRuns(prefix:)`).
   public func stageRuns() throws -> [StageRunSpec] {
     switch self {
