@@ -30,6 +30,8 @@ public enum ExitStatus {
     case is ArtifactError: dataError
     case PipelineError.stageFailed: stageFailed
     case is PipelineError: dataError
+    case is ManifestError: dataError
+    case is DecodingError: dataError
     case StageError.unavailable: unavailable
     case is StageError: dataError
     default: software

@@ -16,6 +16,11 @@ public enum Executables {
     return folder
   }
 
+  /// The repository root (two levels above this file's folder).
+  public static var repositoryRoot: URL {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+  }
+
   /// The result of a finished process.
   public struct Result: Sendable {
     public var status: Int32
@@ -24,8 +29,11 @@ public enum Executables {
   }
 
   /// Runs product `name` with `arguments` and waits for it.
-  public static func run(_ name: String, _ arguments: [String], environment: [String: String]? = nil) throws -> Result {
+  public static func run(
+    _ name: String, _ arguments: [String], environment: [String: String]? = nil, workingDirectory: URL? = nil
+  ) throws -> Result {
     let process = Process()
+    if let workingDirectory { process.currentDirectoryURL = workingDirectory }
     process.executableURL = productsFolder.appendingPathComponent(name)
     process.arguments = arguments
     if let environment { process.environment = environment }
