@@ -49,7 +49,7 @@ enum GCReport {
     let verb = report.dryRun ? "would remove" : "removed"
     lines += report.removed.map { "\(verb) \($0.key) (\($0.bytes) bytes)" }
     lines += report.busy.map { "kept \($0) (in use by a running amf-pipeline)" }
-    let freed = ByteCountFormatter.string(fromByteCount: report.bytesFreed, countStyle: .file)
+    let freed = String(format: "%.1f MB", Double(report.bytesFreed) / 1_000_000)
     lines.append("gc: \(verb) \(report.removed.count) keys, \(report.dryRun ? "would free" : "freed") \(freed) "
       + "(\(report.bytesFreed) bytes); kept \(report.kept) referenced, \(report.busy.count) in use")
     return lines.joined(separator: "\n")

@@ -105,6 +105,7 @@ extension ArtifactSummary {
   }
 
   private static func prettyJSON(_ value: JSONValue) -> String {
+    if value == .object([:]) { return "{}" }
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
     return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "\(value)"
