@@ -9,7 +9,7 @@ import Foundation
 /// | code | meaning |
 /// |---|---|
 /// | 0 | success |
-/// | 1 | a stage run failed inside `amf-pipeline run` (its log is named) |
+/// | 1 | a stage run failed inside `amf-pipeline run` (its log is named); `verify` found problems |
 /// | 2 | `amf-pipeline status --exit-code`: something is stale |
 /// | 130 | `amf-pipeline run` was interrupted (SIGINT/SIGTERM) |
 /// | 64 | usage error (argument-parser's validation failure) |
@@ -29,6 +29,7 @@ public enum ExitStatus {
     switch error {
     case is ArtifactError: dataError
     case PipelineError.stageFailed: stageFailed
+    case PipelineError.toolFailed: software
     case is PipelineError: dataError
     case is ManifestError: dataError
     case is DecodingError: dataError

@@ -11,7 +11,8 @@ public struct PipelineCommand: AsyncParsableCommand {
       never runs an older or unoptimized copy of the stage code (README.md, "How the stages are found").
       """,
     subcommands: [
-      RunCommand.self, StatusCommand.self, DagCommand.self, StageGroupCommand.self, VersionCommand.self,
+      RunCommand.self, StatusCommand.self, DagCommand.self, ShowCommand.self, VerifyCommand.self, GCCommand.self,
+      ArchiveCommand.self, StageGroupCommand.self, VersionCommand.self,
     ])
 
   public init() {}

@@ -162,6 +162,7 @@ public final class Executor: @unchecked Sendable {
   /// The lock after a run: fresh entries for every run with known outputs, old ones for the rest.
   func updatedLock(_ previous: LockFile, outputs: [String: [String: String]]) -> LockFile {
     var lock = LockFile(manifest: previous.manifest)
+    lock.reportFolder = previous.reportFolder
     for run in graph.order {
       if let produced = outputs[run.name],
         let hashes = Planner.inputHashes(of: run, outputs: { outputs[$0] })

@@ -11,6 +11,13 @@ public struct LockFile: Codable, Equatable, Sendable {
   public var manifest: String
   /// Stage run name → entry.
   public var stages: [String: Entry]
+  /// The folder of the report's human-readable files, relative to the lock's folder (absent: none).
+  public var reportFolder: String?
+
+  enum CodingKeys: String, CodingKey {
+    case schema, manifest, stages
+    case reportFolder = "report_folder"
+  }
 
   /// One stage run's last successful state.
   public struct Entry: Codable, Equatable, Sendable {

@@ -14,6 +14,16 @@ public enum PipelineError: Error, Hashable, Sendable, CustomStringConvertible {
   case unreadable(path: String, reason: String)
   /// `--force` named nothing in the plan.
   case unknownForceTarget(String)
+  /// A store key prefix matches no artifact in the store.
+  case noSuchKey(prefix: String, store: String)
+  /// A store key prefix matches several artifacts.
+  case ambiguousKey(prefix: String, candidates: [String])
+  /// A command needs a lock file that does not exist.
+  case missingLock(path: String, reason: String)
+  /// An archive cannot be built complete.
+  case archiveIncomplete(path: String, reason: String)
+  /// An external tool (e.g. `/bin/tar`) failed.
+  case toolFailed(tool: String, status: Int32, detail: String)
 
   public var description: String {
     switch self {
@@ -31,6 +41,18 @@ public enum PipelineError: Error, Hashable, Sendable, CustomStringConvertible {
       "\(path): cannot read (\(reason))"
     case .unknownForceTarget(let target):
       "--force \(target): no stage kind or stage run of that name in this manifest"
+    case .noSuchKey(let prefix, let store):
+      "'\(prefix)': no such file, and no artifact in the store \(store) has a key starting with it; "
+        + "pass a path or a longer key prefix (--store selects the store)"
+    case .ambiguousKey(let prefix, let candidates):
+      "key prefix '\(prefix)' matches \(candidates.count) artifacts (\(candidates.prefix(4).joined(separator: ", "))"
+        + "\(candidates.count > 4 ? ", …" : "")); give more characters or the role, e.g. <key>.policy"
+    case .missingLock(let path, let reason):
+      "\(path): no lock file (\(reason))"
+    case .archiveIncomplete(let path, let reason):
+      "\(path): cannot archive (\(reason)); run the manifest first so that the lock's artifacts exist"
+    case .toolFailed(let tool, let status, let detail):
+      "\(tool) failed with exit status \(status): \(detail)"
     }
   }
 }
