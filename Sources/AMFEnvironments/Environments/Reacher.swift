@@ -88,7 +88,7 @@ public struct Reacher: ControlEnvironment {
     (upperLength * cos(q1) + lowerLength * cos(q1 + q2), upperLength * sin(q1) + lowerLength * sin(q1 + q2))
   }
 
-  /// Elbow-down inverse kinematics: joint angles whose fingertip is at (x, y), q₂ ∈ [0, π].
+  /// Elbow-down inverse kinematics: joint angles whose fingertip is at (x, y), q₁ ∈ (−π, π], q₂ ∈ [0, π].
   ///
   /// Edge cases: a point out of reach is clamped to the boundary of the workspace.
   public func inverseKinematics(x: Double, y: Double) -> (q1: Double, q2: Double) {
@@ -97,7 +97,7 @@ public struct Reacher: ControlEnvironment {
       / (2 * upperLength * lowerLength)
     let q2 = acos(min(max(cosine, -1), 1))
     let q1 = atan2(y, x) - atan2(lowerLength * sin(q2), upperLength + lowerLength * cos(q2))
-    return (q1, q2)
+    return (Geometry.wrapAngle(q1), q2)
   }
 
   public func taskFeatures(of task: Int) -> [Double] { [targets[2 * task], targets[2 * task + 1]] }
