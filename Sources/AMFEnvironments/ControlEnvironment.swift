@@ -63,6 +63,10 @@ public protocol ControlEnvironment: Sendable {
   /// Writes the scripted expert's noise-free action for `state` in `task` into `action`.
   func expertAction(_ state: UnsafeBufferPointer<Double>, task: Int, into action: UnsafeMutableBufferPointer<Double>)
 
+  /// The planar point of `state` whose distance to the goal the reward measures (the point, the
+  /// fingertip, the effector): for plots and reports.
+  func position(of state: UnsafeBufferPointer<Double>) -> (x: Double, y: Double)
+
   /// Whether the states `s_0 … s_T` of an episode of `task` solve it.
   func isSuccess(_ trajectory: StateTrajectory, task: Int) -> Bool
 }

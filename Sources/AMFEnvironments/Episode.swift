@@ -74,3 +74,14 @@ public struct Episode: Equatable, Sendable {
   /// The states as a `StateTrajectory`.
   public var trajectory: StateTrajectory { StateTrajectory(states: states, stateDimension: stateDimension) }
 }
+
+extension ControlEnvironment {
+  /// The `position(of:)` of every state of `episode`: its path in the plane. Shapes: T + 1 points.
+  public func path(of episode: Episode) -> [(x: Double, y: Double)] {
+    episode.states.withUnsafeBufferPointer { buffer in
+      (0...episode.stepCount).map { step in
+        position(of: UnsafeBufferPointer(rebasing: buffer[(step * stateDimension)..<((step + 1) * stateDimension)]))
+      }
+    }
+  }
+}

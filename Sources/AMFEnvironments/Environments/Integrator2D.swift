@@ -104,6 +104,8 @@ public struct Integrator2D: ControlEnvironment {
     action[1] = scale * y
   }
 
+  public func position(of state: UnsafeBufferPointer<Double>) -> (x: Double, y: Double) { (state[0], state[1]) }
+
   public func isSuccess(_ trajectory: StateTrajectory, task: Int) -> Bool {
     let g = goal(of: task)
     let last = trajectory.stepCount

@@ -132,6 +132,8 @@ public struct Kitchen: ControlEnvironment {
     action[1] = Geometry.clamp(proportionalGain * (aim.y - state[1]) - derivativeGain * state[3], limit: 1)
   }
 
+  public func position(of state: UnsafeBufferPointer<Double>) -> (x: Double, y: Double) { (state[0], state[1]) }
+
   public func isSuccess(_ trajectory: StateTrajectory, task: Int) -> Bool {
     let last = trajectory.stepCount
     guard trajectory[last, 4 + task] >= successArticulation else { return false }

@@ -147,6 +147,10 @@ public struct Reacher: ControlEnvironment {
     }
   }
 
+  public func position(of state: UnsafeBufferPointer<Double>) -> (x: Double, y: Double) {
+    fingertip(state[0], state[1])
+  }
+
   public func isSuccess(_ trajectory: StateTrajectory, task: Int) -> Bool {
     let last = trajectory.stepCount
     guard last >= successWindow else { return false }
