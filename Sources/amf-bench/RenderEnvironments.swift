@@ -8,7 +8,8 @@ struct RenderEnvironments: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "render-environments",
     abstract: "Write <env>.svg (tasks and expert trajectories) per environment; print the expert's success.",
-    discussion: "Success uses the validity test's seed and streams (AMF.md §3): seed.derived(\"rollout/task-c/episode-i\").")
+    discussion: "Success uses the validity test's seed and streams (AMF.md §3): "
+      + "seed.derived(\"rollout/task-c/episode-i\").")
 
   @Option(help: "Folder for the SVG files.") var output = "docs/environments"
   @Option(help: "Episodes per task for the success measurement.") var episodes = 50
@@ -22,8 +23,9 @@ struct RenderEnvironments: ParsableCommand {
     print("|---|---:|---:|---:|---:|---|")
     for id in EnvironmentID.allCases {
       let environment = try id.make()
+      let tasks = Array(0..<environment.taskCount)
       let measured = environment.expertEpisodes(
-        requests: Rollout.requests(seed: Seed(seed), tasks: Array(0..<environment.taskCount), episodesPerTask: episodes))
+        requests: Rollout.requests(seed: Seed(seed), tasks: tasks, episodesPerTask: episodes))
       let rates = (0..<environment.taskCount).map { task in
         Double(measured.filter { $0.task == task && $0.isSuccess }.count) / Double(episodes)
       }
@@ -56,7 +58,9 @@ struct EnvironmentPicture {
     var points = paths.flatMap { $0 } + goals + [(x: 0, y: 0)]
     if let reacher = environment as? Reacher { points.append((reacher.upperLength + reacher.lowerLength, 0)) }
     if let kitchen = environment as? Kitchen {
-      points += kitchen.appliances.flatMap { appliance in stride(from: 0.0, through: 1, by: 0.1).map { appliance.handle(at: $0) } }
+      points += kitchen.appliances.flatMap { appliance in
+        stride(from: 0.0, through: 1, by: 0.1).map { appliance.handle(at: $0) }
+      }
     }
     let pad = 0.25
     func range(_ values: [Double]) -> ClosedRange<Double> {

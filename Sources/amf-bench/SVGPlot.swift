@@ -63,13 +63,17 @@ struct SVGPlot {
     let x = width - margin.right + 15
     let mark: String
     switch symbol {
-    case "line": mark = "<line x1=\"\(x)\" y1=\"\(y)\" x2=\"\(x + 22)\" y2=\"\(y)\" stroke=\"\(color)\" stroke-width=\"2\"/>"
+    case "line":
+      mark = "<line x1=\"\(x)\" y1=\"\(y)\" x2=\"\(x + 22)\" y2=\"\(y)\" stroke=\"\(color)\" stroke-width=\"2\"/>"
     case "dashed":
       mark = "<line x1=\"\(x)\" y1=\"\(y)\" x2=\"\(x + 22)\" y2=\"\(y)\" stroke=\"\(color)\" stroke-width=\"1.2\""
         + " stroke-dasharray=\"4 3\"/>"
-    case "square": mark = "<rect x=\"\(x + 6)\" y=\"\(y - 5)\" width=\"10\" height=\"10\" fill=\"\(color)\" stroke=\"black\"/>"
-    case "ring": mark = "<circle cx=\"\(x + 11)\" cy=\"\(y)\" r=\"5\" fill=\"white\" stroke=\"\(color)\" stroke-width=\"1.5\"/>"
-    default: mark = "<circle cx=\"\(x + 11)\" cy=\"\(y)\" r=\"4\" fill=\"\(color)\" stroke=\"black\" stroke-width=\"0.6\"/>"
+    case "square":
+      mark = "<rect x=\"\(x + 6)\" y=\"\(y - 5)\" width=\"10\" height=\"10\" fill=\"\(color)\" stroke=\"black\"/>"
+    case "ring":
+      mark = "<circle cx=\"\(x + 11)\" cy=\"\(y)\" r=\"5\" fill=\"white\" stroke=\"\(color)\" stroke-width=\"1.5\"/>"
+    default:
+      mark = "<circle cx=\"\(x + 11)\" cy=\"\(y)\" r=\"4\" fill=\"\(color)\" stroke=\"black\" stroke-width=\"0.6\"/>"
     }
     legend.append(mark + "<text x=\"\(x + 30)\" y=\"\(y + 4)\" font-size=\"11\">\(Self.escape(label))</text>")
   }

@@ -51,7 +51,8 @@ import Testing
     var content = try Self.twoDemos().contentGroup()
     try content.setDataset(try .matrix([Float](repeating: 0, count: 4), rows: 1, columns: 4), at: "/data/demo_1/obs")
     let artifact = Artifact(kind: .demonstrations, provenance: Self.provenance, content: content)
-    #expect(throws: ArtifactError.shapeMismatch(file: "", object: "/data/demo_1/obs", expected: "1×3", found: "1×4")) {
+    let expected = ArtifactError.shapeMismatch(file: "", object: "/data/demo_1/obs", expected: "1×3", found: "1×4")
+    #expect(throws: expected) {
       try DemonstrationSet(artifact)
     }
   }

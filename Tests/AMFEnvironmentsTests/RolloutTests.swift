@@ -30,11 +30,13 @@ import Testing
 
   @Test func rewardsAreMinusDistanceToTheGoal() throws {
     let environment = try Integrator2D(EnvironmentConfiguration())
-    let episode = environment.expertEpisodes(requests: Rollout.requests(seed: Seed(2), tasks: [4], episodesPerTask: 1))[0]
+    let requests = Rollout.requests(seed: Seed(2), tasks: [4], episodesPerTask: 1)
+    let episode = environment.expertEpisodes(requests: requests)[0]
     let goal = environment.taskFeatures(of: 4)
     for t in 0..<episode.stepCount {
       let next = episode.trajectory.state(at: t + 1)
-      let distance = ((next[0] - goal[0]) * (next[0] - goal[0]) + (next[1] - goal[1]) * (next[1] - goal[1])).squareRoot()
+      let (dx, dy) = (next[0] - goal[0], next[1] - goal[1])
+      let distance = (dx * dx + dy * dy).squareRoot()
       #expect(abs(episode.rewards[t] + distance) < 1e-12)
     }
     #expect(episode.observations[0..<2] == episode.states[0..<2])

@@ -10,7 +10,8 @@ extension DemonstrationSet {
     for (index, demo) in demonstrations.enumerated() {
       let path = "/data/\(Self.demoName(index))"
       let steps = demo.stepCount
-      try group.setDataset(try .matrix(demo.observations, rows: steps, columns: observationDimension), at: "\(path)/obs")
+      let observations = try ArtifactArray.matrix(demo.observations, rows: steps, columns: observationDimension)
+      try group.setDataset(observations, at: "\(path)/obs")
       try group.setDataset(try .matrix(demo.actions, rows: steps, columns: actionDimension), at: "\(path)/actions")
       try group.setDataset(.vector(demo.rewards), at: "\(path)/rewards")
       try group.setDataset(.vector(demo.dones.map { $0 ? UInt8(1) : 0 }), at: "\(path)/dones")
@@ -42,7 +43,9 @@ extension DemonstrationSet {
       throw ArtifactError.wrongKind(file: "", expected: "demonstrations", found: artifact.kind.rawValue)
     }
     let content = artifact.content
-    guard let data = content.group(at: "/data") else { throw ArtifactError.missingObject(file: "", object: "group /data") }
+    guard let data = content.group(at: "/data") else {
+      throw ArtifactError.missingObject(file: "", object: "group /data")
+    }
     let total = Int(try content.attribute("total", onGroup: "/data").scalarInteger(object: "/data@total"))
     let names = data.groups.keys.sorted()
     guard names.count == total, Set(names) == Set((0..<total).map(Self.demoName)) else {
