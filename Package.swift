@@ -35,6 +35,7 @@ let package = Package(
     // MARK: - Library modules (lower layers first)
     .target(name: "AMFCore", swiftSettings: optimizedEvenInDebug),
     .target(name: "AMFNumerics", dependencies: ["AMFCore", "CBLAS"], swiftSettings: optimizedEvenInDebug),
+    .target(name: "AMFEnvironments", dependencies: ["AMFCore"], swiftSettings: optimizedEvenInDebug),
     .target(
       name: "AMFArtifacts",
       dependencies: ["AMFCore", "CHDF5", .product(name: "Crypto", package: "swift-crypto")],
@@ -61,7 +62,8 @@ let package = Package(
     .executableTarget(
       name: "amf-bench",
       dependencies: [
-        "AMFNumerics", "AMFArtifacts", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "AMFNumerics", "AMFArtifacts", "AMFEnvironments",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
     // MARK: - Tests
@@ -69,6 +71,7 @@ let package = Package(
     .target(name: "AMFTestSupport", dependencies: ["AMFCore", "AMFNumerics"], path: "Tests/AMFTestSupport"),
     .testTarget(name: "AMFCoreTests", dependencies: ["AMFCore", "AMFTestSupport"]),
     .testTarget(name: "AMFNumericsTests", dependencies: ["AMFNumerics", "AMFTestSupport"]),
+    .testTarget(name: "AMFEnvironmentsTests", dependencies: ["AMFEnvironments", "AMFTestSupport"]),
     .testTarget(
       name: "AMFArtifactsTests",
       dependencies: ["AMFCore", "AMFArtifacts", "AMFTestSupport", .product(name: "Crypto", package: "swift-crypto")],
