@@ -21,6 +21,7 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
   ],
   targets: [
     // MARK: - System libraries (found through pkg-config; installed by Scripts/setup.sh)
@@ -34,8 +35,12 @@ let package = Package(
       name: "AMFArtifacts",
       dependencies: ["AMFCore", "CHDF5", .product(name: "Crypto", package: "swift-crypto")],
       swiftSettings: optimizedEvenInDebug),
-    .target(name: "AMFPolicy", dependencies: ["AMFCore", "AMFNumerics", "AMFArtifacts"],
-            swiftSettings: optimizedEvenInDebug),
+    .target(
+      name: "AMFPolicy",
+      dependencies: [
+        "AMFCore", "AMFNumerics", "AMFArtifacts", .product(name: "RealModule", package: "swift-numerics"),
+      ],
+      swiftSettings: optimizedEvenInDebug),
     .target(name: "AMFStages", dependencies: ["AMFCore", "AMFNumerics", "AMFArtifacts", "AMFPolicy"],
             swiftSettings: optimizedEvenInDebug),
     .target(
@@ -50,7 +55,8 @@ let package = Package(
     .executableTarget(
       name: "amf-bench",
       dependencies: [
-        "AMFNumerics", "AMFArtifacts", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "AMFCore", "AMFNumerics", "AMFArtifacts", "AMFPolicy",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
     // MARK: - Tests
@@ -59,7 +65,7 @@ let package = Package(
     .testTarget(name: "AMFNumericsTests", dependencies: ["AMFNumerics", "AMFTestSupport"]),
     .testTarget(
       name: "AMFArtifactsTests", dependencies: ["AMFArtifacts", "AMFTestSupport"], exclude: ["Goldens"]),
-    .testTarget(name: "AMFPolicyTests", dependencies: ["AMFPolicy", "AMFTestSupport"]),
+    .testTarget(name: "AMFPolicyTests", dependencies: ["AMFPolicy", "AMFArtifacts", "AMFTestSupport"]),
     .testTarget(name: "AMFCommandsTests", dependencies: ["AMFCommands", "AMFTestSupport"]),
   ],
   swiftLanguageModes: [.v6]
