@@ -1,0 +1,80 @@
+import AMFNumerics
+
+/// Adam with bias correction, updating a list of `DenseLayer`s in place without allocating.
+///
+/// `m ← β₁m + (1−β₁)g`, `v ← β₂v + (1−β₂)g²`, `θ ← θ − lr · m̂ / (√v̂ + ε)` with `m̂ = m/(1−β₁ᵗ)`,
+/// `v̂ = v/(1−β₂ᵗ)`.
+/// Reference: Kingma and Ba (2015), Algorithm 1; the ε placement of PyTorch and Optax.
+public struct AdamOptimizer<Scalar: MLPScalar>: Equatable, Sendable {
+  /// Step size (AMF.md §5: 1e-3 for networks; 0.05 for the adaptive prior's mixing weights).
+  public var learningRate: Double
+  /// Decay of the first moment.
+  public var beta1: Double
+  /// Decay of the second moment.
+  public var beta2: Double
+  /// Added to √v̂.
+  public var epsilon: Double
+  /// Number of updates taken.
+  public private(set) var stepCount = 0
+  var firstMoments: [DenseLayer<Scalar>]
+  var secondMoments: [DenseLayer<Scalar>]
+
+  /// An optimizer with zero moments for parameters shaped like `layers`.
+  public init(
+    for layers: [DenseLayer<Scalar>], learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999,
+    epsilon: Double = 1e-8
+  ) {
+    self.learningRate = learningRate
+    self.beta1 = beta1
+    self.beta2 = beta2
+    self.epsilon = epsilon
+    firstMoments = layers.map { DenseLayer(fanIn: $0.weight.rows, fanOut: $0.weight.columns) }
+    secondMoments = firstMoments
+  }
+
+  /// One update of `parameters` along `gradients`.
+  ///
+  /// Shapes: `gradients` shaped like `parameters`, which are shaped like the layers given at init.
+  public mutating func update(_ parameters: inout [DenseLayer<Scalar>], gradients: [DenseLayer<Scalar>]) {
+    precondition(parameters.count == firstMoments.count && gradients.count == firstMoments.count,
+                 "Adam: \(parameters.count) parameter and \(gradients.count) gradient layers for \(firstMoments.count)")
+    stepCount += 1
+    let t = Double(stepCount)
+    let coefficients = Coefficients(
+      beta1: Scalar(beta1), beta2: Scalar(beta2), epsilon: Scalar(epsilon),
+      stepSize: Scalar(learningRate / (1 - Double.pow(beta1, t))),
+      secondCorrection: Scalar(1 / (1 - Double.pow(beta2, t))))
+    for k in parameters.indices {
+      Self.apply(coefficients, &parameters[k].weight.storage, gradients[k].weight.storage,
+                 &firstMoments[k].weight.storage, &secondMoments[k].weight.storage)
+      Self.apply(coefficients, &parameters[k].bias.storage, gradients[k].bias.storage,
+                 &firstMoments[k].bias.storage, &secondMoments[k].bias.storage)
+    }
+  }
+
+  struct Coefficients {
+    var beta1, beta2, epsilon, stepSize, secondCorrection: Scalar
+  }
+
+  @inline(__always)
+  static func apply(
+    _ c: Coefficients, _ parameters: inout [Scalar], _ gradients: [Scalar], _ first: inout [Scalar],
+    _ second: inout [Scalar]
+  ) {
+    precondition(parameters.count == gradients.count, "Adam: \(parameters.count) parameters, \(gradients.count) gradients")
+    gradients.withUnsafeBufferPointer { g in
+      parameters.withUnsafeMutableBufferPointer { p in
+        first.withUnsafeMutableBufferPointer { m in
+          second.withUnsafeMutableBufferPointer { v in
+            for i in g.indices {
+              let gradient = g[i]
+              m[i] = c.beta1 * m[i] + (1 - c.beta1) * gradient
+              v[i] = c.beta2 * v[i] + (1 - c.beta2) * gradient * gradient
+              p[i] -= c.stepSize * m[i] / ((v[i] * c.secondCorrection).squareRoot() + c.epsilon)
+            }
+          }
+        }
+      }
+    }
+  }
+}
