@@ -35,6 +35,8 @@ public struct AdamOptimizer<Scalar: MLPScalar>: Equatable, Sendable {
   /// One update of `parameters` along `gradients`.
   ///
   /// Shapes: `gradients` shaped like `parameters`, which are shaped like the layers given at init.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public mutating func update(_ parameters: inout [DenseLayer<Scalar>], gradients: [DenseLayer<Scalar>]) {
     precondition(parameters.count == firstMoments.count && gradients.count == firstMoments.count,
                  "Adam: \(parameters.count) parameter and \(gradients.count) gradient layers for \(firstMoments.count)")

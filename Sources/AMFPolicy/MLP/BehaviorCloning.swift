@@ -116,6 +116,8 @@ public struct BehaviorCloningTrainer<Scalar: MLPScalar> {
   ///
   /// Edge cases: throws `PolicyError.diverged(step:loss:cause:)` at the first non-finite loss and keeps
   /// the weights of the step before; the cause points at a data row, the learning rate, or overflow.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public mutating func train(steps: Int) throws(PolicyError) {
     try loop.run(&model, steps: steps)
   }

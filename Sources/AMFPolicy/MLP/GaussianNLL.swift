@@ -12,6 +12,8 @@ public enum GaussianNLL {
   /// Edge cases: ∂L/∂s is 0 where s lies outside `[logStdMin, logStdMax]` (the clamp is flat there) and
   /// passes through on the bounds; non-finite inputs give a non-finite loss, which callers check.
   /// Reference: ∂L/∂μ = −(a − μ)/(σ² B), ∂L/∂log σ = (1 − (a − μ)²/σ²)/B.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public static func loss<Scalar: MLPScalar>(
     output: Matrix<Scalar>, actions: Matrix<Scalar>, logStdMin: Scalar, logStdMax: Scalar,
     gradient: inout Matrix<Scalar>

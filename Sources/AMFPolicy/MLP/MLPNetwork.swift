@@ -47,6 +47,8 @@ public struct MLPNetwork<Scalar: MLPScalar>: Equatable, Sendable {
   /// Runs the network on `workspace.activations[0]`, filling every activation and the raw output.
   ///
   /// Shapes: `workspace` built for this architecture; its input row count is the batch.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func forward(in workspace: MLPWorkspace<Scalar>) {
     for k in layers.indices {
       Self.fillRows(of: &workspace.activations[k + 1], with: layers[k].bias)
@@ -59,6 +61,8 @@ public struct MLPNetwork<Scalar: MLPScalar>: Equatable, Sendable {
   ///
   /// Shapes: as `forward`; needs the activations of the forward pass on the same batch.
   /// Edge cases: the input gradient is not computed (nothing upstream needs it).
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func backward(in workspace: MLPWorkspace<Scalar>) {
     for k in layers.indices.reversed() {
       Self.product(workspace.activations[k], transposed: true, workspace.deltas[k + 1],
@@ -73,6 +77,8 @@ public struct MLPNetwork<Scalar: MLPScalar>: Equatable, Sendable {
   /// The raw outputs for a batch of network inputs (allocates a workspace; for acting, not training).
   ///
   /// Shapes: `input: (batch × inputDimension)` → `(batch × 2A)`; a 0-row batch gives 0 rows.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func output(for input: Matrix<Scalar>) -> (output: Matrix<Scalar>, features: Matrix<Scalar>) {
     precondition(input.columns == architecture.inputDimension,
                  "network input \(input.shape), expected N×\(architecture.inputDimension)")

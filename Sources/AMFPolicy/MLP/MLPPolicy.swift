@@ -36,6 +36,8 @@ public struct MLPPolicy<Scalar: MLPScalar>: Equatable, Sendable {
   ///
   /// Shapes: `observations: (n × d)`, `taskFeatures: (n × k)` → `mean, logStd: (n × A)`,
   /// `features: (n × featureDimension)`.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func evaluate(observations: Matrix<Scalar>, taskFeatures: Matrix<Scalar>) throws(ShapeError)
     -> (mean: Matrix<Scalar>, logStd: Matrix<Scalar>, features: Matrix<Scalar>)
   {

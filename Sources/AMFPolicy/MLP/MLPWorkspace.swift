@@ -58,3 +58,16 @@ public final class MLPWorkspace<Scalar: MLPScalar> {
     }
   }
 }
+
+extension MLPWorkspace {
+  /// Sets element `index` (row-major) of the network input `activations[0]`.
+  public func setInput(_ value: Scalar, at index: Int) {
+    activations[0].storage[index] = value
+  }
+
+  /// Replaces the network input. Shapes: `input: (batchSize × inputDimension)`.
+  public func setInput(_ input: Matrix<Scalar>) {
+    precondition(input.shape == activations[0].shape, "input \(input.shape) for workspace \(activations[0].shape)")
+    activations[0] = input
+  }
+}

@@ -59,6 +59,8 @@ public struct ObservationNormalizer<Scalar: MLPScalar>: Equatable, Sendable {
   /// The network input `[ (s − mean)/std , f(c) ]` for a batch.
   ///
   /// Shapes: `observations: (n × d)`, `taskFeatures: (n × k)` → `(n × (d + k))`.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func networkInput(observations: Matrix<Scalar>, taskFeatures: Matrix<Scalar>) throws(ShapeError)
     -> Matrix<Scalar>
   {
