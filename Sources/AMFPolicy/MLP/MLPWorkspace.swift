@@ -14,8 +14,6 @@ public final class MLPWorkspace<Scalar: MLPScalar> {
   public internal(set) var deltas: [Matrix<Scalar>]
   /// ∂loss/∂parameters of every layer, shaped like the layers.
   public internal(set) var gradients: [DenseLayer<Scalar>]
-  /// A row of ones `(1 × batch)`: bias gradients are `ones · delta`, one BLAS call.
-  let ones: Matrix<Scalar>
 
   /// Buffers for `architecture` at `batchSize` rows.
   public init(architecture: MLPArchitecture, batchSize: Int) {
@@ -26,7 +24,6 @@ public final class MLPWorkspace<Scalar: MLPScalar> {
       + shapes.map { Matrix(rows: batchSize, columns: $0.columns) }  // (batch × fanOut) per layer
     deltas = activations.map { Matrix(rows: batchSize, columns: $0.columns) }  // like activations
     gradients = shapes.map { DenseLayer(fanIn: $0.rows, fanOut: $0.columns) }
-    ones = Matrix(rows: 1, columns: batchSize, repeating: 1)  // (1 × batch)
   }
 
   /// The raw network output of the last forward pass. Shapes: (batch × 2A).
