@@ -119,7 +119,8 @@ import Testing
   @Test func mismatchedDataIsRejected() throws {
     let data = try Self.linearGaussian(rows: 10, seed: 4)
     let wide = MLPArchitecture(observationDimension: 3, taskFeatureDimension: 1, actionDimension: 2)
-    let initial = MLPPolicy<Float>(network: MLPNetwork(architecture: wide, seed: Seed(1)), normalizer: .identity(dimension: 3))
+    let initial = MLPPolicy<Float>(network: MLPNetwork(architecture: wide, seed: Seed(1)),
+                                   normalizer: .identity(dimension: 3))
     #expect(throws: PolicyError.shapeMismatch(what: "observations", expected: "10×3", found: "10×2")) {
       _ = try BehaviorCloningTrainer(initial: initial, data: data, seed: Seed(2))
     }

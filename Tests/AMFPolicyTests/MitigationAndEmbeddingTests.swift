@@ -87,3 +87,27 @@ import Testing
     #expect(phi.shape == Shape(5, 32) && phi.storage.contains { $0 != 0 })
   }
 }
+
+/// Fine-tuning restarts from π₀ and isolation keeps uncovered tasks on π₀.
+@Suite struct FineTuningTests {
+  /// Zero steps of fine-tuning return π₀'s weights; the isolation policy of data on task f = +1 acts
+  /// as π₀ on f = −1 (bit for bit) and as the fine-tuned network on f = +1.
+  @Test func isolationFineTuningRestartsFromPrior() throws {
+    let all = try BehaviorCloningTests.linearGaussian(rows: 400, seed: 2)
+    let prior = MLPPolicy(architecture: BehaviorCloningTests.architecture, fittingNormalizerTo: all.observations,
+                          seed: Seed(1))
+    #expect(try prior.trained(on: all, steps: 0, seed: Seed(3)) == prior)
+    let rows = (0..<all.count).filter { all.taskFeatures[$0, 0] == 1 }
+    func take(_ m: Matrix<Float>) -> Matrix<Float> { Matrix(rows.map { m.row($0) }) }
+    let covered = try BehaviorCloningData(observations: take(all.observations), taskFeatures: take(all.taskFeatures),
+                                          actions: take(all.actions))
+    let policy = try IsolatedMLPPolicy.fineTuning(prior, on: covered, steps: 50, seed: Seed(4))
+    #expect(policy.tasksWithData == Matrix([[1]]) && policy.prior == prior && policy.fineTuned != prior)
+    let s: Matrix<Float> = MLPFixtures.random(2, 2, seed: 5)
+    let f = Matrix<Float>([[-1], [1]])
+    let acting = try policy.distribution(observations: s, taskFeatures: f)
+    let base = try prior.distribution(observations: s, taskFeatures: f)
+    let tuned = try policy.fineTuned.distribution(observations: s, taskFeatures: f)
+    #expect(acting.mean.row(0) == base.mean.row(0) && acting.mean.row(1) == tuned.mean.row(1))
+  }
+}

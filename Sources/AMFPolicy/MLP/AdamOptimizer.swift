@@ -63,7 +63,8 @@ public struct AdamOptimizer<Scalar: MLPScalar>: Equatable, Sendable {
     _ c: Coefficients, _ parameters: inout [Scalar], _ gradients: [Scalar], _ first: inout [Scalar],
     _ second: inout [Scalar]
   ) {
-    precondition(parameters.count == gradients.count, "Adam: \(parameters.count) parameters, \(gradients.count) gradients")
+    precondition(parameters.count == gradients.count,
+                 "Adam: \(parameters.count) parameters, \(gradients.count) gradients")
     gradients.withUnsafeBufferPointer { g in
       parameters.withUnsafeMutableBufferPointer { p in
         first.withUnsafeMutableBufferPointer { m in

@@ -1,3 +1,4 @@
+import AMFCore
 import AMFNumerics
 
 /// The `isolation` mitigation: tasks with no collected demonstration act with π₀ unchanged, the others
@@ -77,5 +78,29 @@ extension IsolatedMLPPolicy: GaussianPolicy where Scalar == Float {
   public func distribution(observations: Matrix<Float>, taskFeatures: Matrix<Float>) throws -> GaussianBatch {
     let result = try evaluate(observations: observations, taskFeatures: taskFeatures)
     return GaussianBatch(mean: result.mean, logStd: result.logStd)
+  }
+}
+
+extension IsolatedMLPPolicy {
+  /// Fine-tunes a copy of π₀ on all collected demonstrations; the tasks with data are the distinct
+  /// feature rows of `data` (AMF.md §5 `isolation`: restarts from π₀ every round).
+  ///
+  /// Edge cases: throws `PolicyError.diverged` naming the step at the first non-finite loss.
+  public static func fineTuning(
+    _ prior: MLPPolicy<Scalar>, on data: BehaviorCloningData<Scalar>, steps: Int,
+    settings: BehaviorCloningSettings = BehaviorCloningSettings(), seed: Seed
+  ) throws(PolicyError) -> IsolatedMLPPolicy {
+    let tuned = try prior.trained(on: data, steps: steps, settings: settings, seed: seed)
+    let k = data.taskFeatures.columns
+    var distinct: [[Scalar]] = []
+    for row in 0..<data.count {
+      let features = data.taskFeatures.row(row)
+      if !distinct.contains(features) { distinct.append(features) }
+    }
+    var tasks = Matrix<Scalar>(rows: distinct.count, columns: k)  // (m × k)
+    for (row, features) in distinct.enumerated() {
+      for j in 0..<k { tasks.storage[row * k + j] = features[j] }
+    }
+    return IsolatedMLPPolicy(prior: prior, fineTuned: tuned, tasksWithData: tasks)
   }
 }
