@@ -81,3 +81,16 @@ import Testing
     #expect(nan[0].isNaN && nan[2] == 1 && nan[3] == -1)
   }
 }
+
+/// The Float path (fast tanh, sgemm) agrees with the Double path (libm tanh, dgemm).
+@Suite struct MLPPrecisionTests {
+  @Test(arguments: MLPActivation.allCases) func floatForwardMatchesDouble(activation: MLPActivation) {
+    let architecture = MLPArchitecture(observationDimension: 8, taskFeatureDimension: 2, actionDimension: 2,
+                                       hiddenWidths: [64, 64], activation: activation)
+    let network = MLPNetwork<Double>(architecture: architecture, seed: Seed(3))
+    let input: Matrix<Double> = MLPFixtures.random(300, 10, scale: 2, seed: 4)
+    let exact = network.output(for: input).output
+    let fast = network.converted(to: Float.self).output(for: Matrix(rows: 300, columns: 10, converting: input.storage))
+    #expect(areClose(fast.output.storage.map(Double.init), exact.storage, relative: 0, absolute: 2e-5))
+  }
+}
