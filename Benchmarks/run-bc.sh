@@ -38,17 +38,19 @@ sys.path.insert(0, "Benchmarks")
 from bc_common import flops_per_step
 rows = {}
 for line in open(sys.argv[1]):
-    _, impl, workload, threads, steps, infer = line.split()
-    rows[(impl, workload, threads)] = (float(steps), float(infer))
-print("| workload | threads | Swift steps/s | NumPy | JAX (loop) | JAX (scan) | Swift / JAX loop | Swift / JAX scan "
+    _, impl, workload, threads, steps, infer, cpu = line.split()
+    rows[(impl, workload, threads)] = (float(steps), float(infer), float(cpu))
+nan = (float("nan"),) * 3
+print("Wall-clock steps/s (per CPU-second in brackets, 1-thread rows only: robust to other load).")
+print("| workload | threads | Swift | NumPy | JAX loop | JAX scan | Swift / JAX loop | Swift / JAX scan "
       "| Swift GFLOP/s | Swift infer rows/s | JAX infer rows/s |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for workload in ("A", "B"):
     for threads in ("1", "2"):
-        s = rows.get(("swift", workload, threads), (0, 0))
-        n = rows.get(("numpy", workload, threads), (0, 0))
-        j = rows.get(("jax", workload, threads), (float("nan"), float("nan")))
-        js = rows.get(("jax-scan", workload, threads), (float("nan"), 0))
-        print(f"| {workload} | {threads} | {s[0]:.0f} | {n[0]:.0f} | {j[0]:.0f} | {js[0]:.0f} | {s[0] / j[0]:.2f} | "
-              f"{s[0] / js[0]:.2f} | {s[0] * flops_per_step(workload) / 1e9:.1f} | {s[1]:.3g} | {j[1]:.3g} |")
+        s, n, j, js = (rows.get((impl, workload, threads), nan) for impl in ("swift", "numpy", "jax", "jax-scan"))
+        cell = (lambda r: f"{r[0]:.0f} [{r[2]:.0f}]") if threads == "1" else (lambda r: f"{r[0]:.0f}")
+        ratio = (lambda a, b: f"{a[0] / b[0]:.2f} [{a[2] / b[2]:.2f}]") if threads == "1" else \
+            (lambda a, b: f"{a[0] / b[0]:.2f}")
+        print(f"| {workload} | {threads} | {cell(s)} | {cell(n)} | {cell(j)} | {cell(js)} | {ratio(s, j)} | "
+              f"{ratio(s, js)} | {s[0] * flops_per_step(workload) / 1e9:.1f} | {s[1]:.3g} | {j[1]:.3g} |")
 PY
