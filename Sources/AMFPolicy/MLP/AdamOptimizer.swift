@@ -65,15 +65,26 @@ public struct AdamOptimizer<Scalar: MLPScalar>: Equatable, Sendable {
   ) {
     precondition(parameters.count == gradients.count,
                  "Adam: \(parameters.count) parameters, \(gradients.count) gradients")
-    gradients.withUnsafeBufferPointer { g in
-      parameters.withUnsafeMutableBufferPointer { p in
-        first.withUnsafeMutableBufferPointer { m in
-          second.withUnsafeMutableBufferPointer { v in
-            for i in g.indices {
+    let (beta1, beta2, epsilon) = (c.beta1, c.beta2, c.epsilon)
+    let (stepSize, correction) = (c.stepSize, c.secondCorrection)
+    let (keep1, keep2) = (1 - beta1, 1 - beta2)
+    let count = gradients.count
+    gradients.withUnsafeBufferPointer { gBuffer in
+      parameters.withUnsafeMutableBufferPointer { pBuffer in
+        first.withUnsafeMutableBufferPointer { mBuffer in
+          second.withUnsafeMutableBufferPointer { vBuffer in
+            guard let g = gBuffer.baseAddress, let p = pBuffer.baseAddress, let m = mBuffer.baseAddress,
+              let v = vBuffer.baseAddress
+            else { return }
+            // Loads into locals before any store, so LLVM vectorizes with runtime alias checks.
+            for i in 0..<count {
               let gradient = g[i]
-              m[i] = c.beta1 * m[i] + (1 - c.beta1) * gradient
-              v[i] = c.beta2 * v[i] + (1 - c.beta2) * gradient * gradient
-              p[i] -= c.stepSize * m[i] / ((v[i] * c.secondCorrection).squareRoot() + c.epsilon)
+              let moment = beta1 * m[i] + keep1 * gradient
+              let variance = beta2 * v[i] + keep2 * gradient * gradient
+              let step = stepSize * moment / ((variance * correction).squareRoot() + epsilon)
+              m[i] = moment
+              v[i] = variance
+              p[i] -= step
             }
           }
         }
