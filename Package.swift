@@ -9,6 +9,10 @@ import PackageDescription
 /// BENCHMARKS.md, "Debug builds"). Commands and tests keep `-Onone` for fast incremental builds.
 let optimizedEvenInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
 
+/// `Float.squareRoot()` reaches LLVM as a call to libm's `sqrtf` (through a C shim), which may set errno
+/// and so blocks loop vectorization; without errno it becomes `sqrtps`. The MLP's Adam loop needs it.
+let vectorizableSquareRoot: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-fno-math-errno"])]
+
 let stageExecutables = [
   "amf-pretrain", "amf-embed", "amf-select", "amf-finetune", "amf-evaluate", "amf-report", "amf-pipeline",
 ]
@@ -40,7 +44,7 @@ let package = Package(
       dependencies: [
         "AMFCore", "AMFNumerics", "AMFArtifacts", .product(name: "RealModule", package: "swift-numerics"),
       ],
-      swiftSettings: optimizedEvenInDebug),
+      swiftSettings: optimizedEvenInDebug + vectorizableSquareRoot),
     .target(name: "AMFStages", dependencies: ["AMFCore", "AMFNumerics", "AMFArtifacts", "AMFPolicy"],
             swiftSettings: optimizedEvenInDebug),
     .target(

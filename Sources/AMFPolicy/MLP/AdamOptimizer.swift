@@ -65,9 +65,6 @@ public struct AdamOptimizer<Scalar: MLPScalar>: Equatable, Sendable {
   ) {
     precondition(parameters.count == gradients.count,
                  "Adam: \(parameters.count) parameters, \(gradients.count) gradients")
-    let (beta1, beta2, epsilon) = (c.beta1, c.beta2, c.epsilon)
-    let (stepSize, correction) = (c.stepSize, c.secondCorrection)
-    let (keep1, keep2) = (1 - beta1, 1 - beta2)
     let count = gradients.count
     gradients.withUnsafeBufferPointer { gBuffer in
       parameters.withUnsafeMutableBufferPointer { pBuffer in
@@ -76,19 +73,49 @@ public struct AdamOptimizer<Scalar: MLPScalar>: Equatable, Sendable {
             guard let g = gBuffer.baseAddress, let p = pBuffer.baseAddress, let m = mBuffer.baseAddress,
               let v = vBuffer.baseAddress
             else { return }
-            // Loads into locals before any store, so LLVM vectorizes with runtime alias checks.
-            for i in 0..<count {
-              let gradient = g[i]
-              let moment = beta1 * m[i] + keep1 * gradient
-              let variance = beta2 * v[i] + keep2 * gradient * gradient
-              let step = stepSize * moment / ((variance * correction).squareRoot() + epsilon)
-              m[i] = moment
-              v[i] = variance
-              p[i] -= step
-            }
+            Scalar.adamKernel(AdamKernelArguments(
+              parameters: p, gradients: g, first: m, second: v, count: count, beta1: c.beta1, beta2: c.beta2,
+              epsilon: c.epsilon, stepSize: c.stepSize, secondCorrection: c.secondCorrection))
           }
         }
       }
     }
   }
+}
+
+/// The operands of one Adam update over a contiguous run of parameters.
+public struct AdamKernelArguments<Scalar: MLPScalar> {
+  let parameters: UnsafeMutablePointer<Scalar>
+  let gradients: UnsafePointer<Scalar>
+  let first: UnsafeMutablePointer<Scalar>
+  let second: UnsafeMutablePointer<Scalar>
+  let count: Int
+  let beta1, beta2, epsilon, stepSize, secondCorrection: Scalar
+}
+
+extension MLPScalar {
+  /// The Adam update loop, instantiated per concrete scalar type so it is always specialized; it
+  /// vectorizes (`sqrtps`) because Package.swift compiles this module with `-fno-math-errno`.
+  @inline(__always)
+  static func adamLoop(_ a: AdamKernelArguments<Self>) {
+    let (keep1, keep2) = (1 - a.beta1, 1 - a.beta2)
+    for i in 0..<a.count {
+      let gradient = a.gradients[i]
+      let moment = a.beta1 * a.first[i] + keep1 * gradient
+      let variance = a.beta2 * a.second[i] + keep2 * gradient * gradient
+      a.first[i] = moment
+      a.second[i] = variance
+      a.parameters[i] -= a.stepSize * moment / ((variance * a.secondCorrection).squareRoot() + a.epsilon)
+    }
+  }
+}
+
+extension Float {
+  /// One Adam update over `arguments.count` parameters (see `AdamOptimizer`).
+  public static func adamKernel(_ arguments: AdamKernelArguments<Float>) { adamLoop(arguments) }
+}
+
+extension Double {
+  /// One Adam update over `arguments.count` parameters (see `AdamOptimizer`).
+  public static func adamKernel(_ arguments: AdamKernelArguments<Double>) { adamLoop(arguments) }
 }

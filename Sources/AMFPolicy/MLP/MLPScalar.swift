@@ -10,6 +10,9 @@ public protocol MLPScalar: MatrixScalar, Real {
   ///
   /// Edge cases: NaN stays NaN (so divergence is detected, never hidden); ±∞ gives ±1.
   static func tanhInPlace(_ values: UnsafeMutableBufferPointer<Self>)
+
+  /// One Adam update over a contiguous run of parameters (see `AdamOptimizer`).
+  static func adamKernel(_ arguments: AdamKernelArguments<Self>)
 }
 
 extension Double: MLPScalar {
