@@ -110,3 +110,17 @@ import Testing
     }
   }
 }
+
+extension MLPArtifactTests {
+  /// An architecture attribute that decodes but describes no network is refused, not trusted.
+  @Test func invalidArchitectureIsRefused() throws {
+    var content = try Self.prior().artifactContent()
+    let text = try content.attribute("architecture").scalarString(object: "architecture")
+      .replacingOccurrences(of: #""hidden_widths":[5,4]"#, with: #""hidden_widths":[]"#)
+    try content.setAttribute("architecture", .scalar(text))
+    let reason = "hidden widths [] must be a non-empty list of positive widths"
+    #expect(throws: ArtifactError.invalidValue(file: "p.h5", object: "attribute architecture", reason: reason)) {
+      _ = try MLPPolicy<Float>(artifactContent: content, file: "p.h5")
+    }
+  }
+}

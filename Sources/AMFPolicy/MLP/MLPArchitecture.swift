@@ -50,6 +50,19 @@ public struct MLPArchitecture: Codable, Hashable, Sendable {
     self.logStdMax = logStdMax
   }
 
+  /// Why this architecture is unusable, or nil when it is valid (for values decoded from files, which
+  /// bypass the preconditions of `init`).
+  public var invalidityReason: String? {
+    if observationDimension < 0 || taskFeatureDimension < 0 || actionDimension <= 0 {
+      return "dimensions must be non-negative and the action dimension positive"
+    }
+    if hiddenWidths.isEmpty || hiddenWidths.contains(where: { $0 <= 0 }) {
+      return "hidden widths \(hiddenWidths) must be a non-empty list of positive widths"
+    }
+    if !(logStdMin < logStdMax) { return "log-std clamp [\(logStdMin), \(logStdMax)] is empty" }
+    return nil
+  }
+
   /// Width of the network input: `observationDimension + taskFeatureDimension`.
   public var inputDimension: Int { observationDimension + taskFeatureDimension }
 

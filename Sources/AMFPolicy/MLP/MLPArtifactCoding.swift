@@ -76,6 +76,9 @@ enum MLPArtifactCoding {
         throw ArtifactError.invalidValue(file: file, object: "attribute architecture",
                                          reason: "not the JSON of an MLP architecture: \(text)")
       }
+      if let reason = description.architecture.invalidityReason {
+        throw ArtifactError.invalidValue(file: file, object: "attribute architecture", reason: reason)
+      }
       guard description.variant == expected else {
         throw ArtifactError.invalidValue(
           file: file, object: "attribute architecture",

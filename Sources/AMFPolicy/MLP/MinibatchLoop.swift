@@ -34,6 +34,7 @@ struct MinibatchLoop: Sendable {
   mutating func run<Model: MinibatchModel>(_ model: inout Model, steps: Int) throws(PolicyError) {
     let rowCount = model.trainingRowCount
     guard rowCount > 0 else { throw PolicyError.emptyTrainingData }
+    guard steps >= 0 else { throw PolicyError.invalidParameter(name: "steps", reason: "must be ≥ 0, got \(steps)") }
     losses.reserveCapacity(losses.count + steps)  // appends below never reallocate
     for _ in 0..<steps {
       for slot in 0..<batchSize { indices[slot] = sampler.uniformInt(below: rowCount) }
