@@ -110,6 +110,8 @@ public struct AdaptivePriorTrainer<Scalar: MLPScalar> {
 
     var trainingRowCount: Int { inputs.rows }
     var mixing: DenseLayer<Scalar> { mixingLayers[0] }
+    var parametersAreFinite: Bool { network.isFinite && mixing.isFinite }
+    var learningRate: Double { networkOptimizer.learningRate }
 
     mutating func step(rows: UnsafeBufferPointer<Int>) -> Double {
       workspace.gatherInput(rows: rows, of: inputs)

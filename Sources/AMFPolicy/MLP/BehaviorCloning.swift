@@ -116,6 +116,7 @@ public struct BehaviorCloningTrainer<Scalar: MLPScalar> {
   ///
   /// Edge cases: throws `PolicyError.diverged(step:loss:cause:)` at the first non-finite loss and keeps
   /// the weights of the step before; the cause points at a data row, the learning rate, or overflow.
+  /// Weights that turn non-finite in the last update also throw (cause `nonFiniteParameters`).
   @_specialize(where Scalar == Float)
   @_specialize(where Scalar == Double)
   public mutating func train(steps: Int) throws(PolicyError) {
@@ -146,6 +147,8 @@ public struct BehaviorCloningTrainer<Scalar: MLPScalar> {
     }
 
     var trainingRowCount: Int { inputs.rows }
+    var parametersAreFinite: Bool { network.isFinite }
+    var learningRate: Double { optimizer.learningRate }
 
     mutating func step(rows: UnsafeBufferPointer<Int>) -> Double {
       workspace.gatherInput(rows: rows, of: inputs)

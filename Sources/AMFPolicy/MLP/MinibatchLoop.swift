@@ -9,6 +9,10 @@ protocol MinibatchModel {
   mutating func step(rows: UnsafeBufferPointer<Int>) -> Double
   /// Why the loss on `rows` was not finite.
   func divergenceCause(rows: UnsafeBufferPointer<Int>) -> DivergenceCause
+  /// Whether every trainable parameter is finite.
+  var parametersAreFinite: Bool { get }
+  /// The optimizer's learning rate, for error messages.
+  var learningRate: Double { get }
 }
 
 /// The seeded sampler and bookkeeping shared by every behaviour-cloning trainer.
@@ -45,6 +49,11 @@ struct MinibatchLoop: Sendable {
       if let cause { throw PolicyError.diverged(step: stepCount, loss: loss, cause: cause) }
       losses.append(loss)
       stepCount += 1
+    }
+    // The last update can overflow with a finite loss before it; never hand back a broken network.
+    if steps > 0, !model.parametersAreFinite {
+      throw PolicyError.diverged(step: stepCount - 1, loss: losses[losses.count - 1],
+                                 cause: .nonFiniteParameters(learningRate: model.learningRate))
     }
   }
 
