@@ -11,6 +11,10 @@ import PackageDescription
 let optimizedEvenInDebug: [SwiftSetting] =
   Context.environment["AMF_UNOPTIMIZED_DEBUG"] == "1" ? [] : [.unsafeFlags(["-O"], .when(configuration: .debug))]
 
+/// `Float.squareRoot()` reaches LLVM as a call to libm's `sqrtf` (through a C shim), which may set errno
+/// and so blocks loop vectorization; without errno it becomes `sqrtps`. The MLP's Adam loop needs it.
+let vectorizableSquareRoot: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-fno-math-errno"])]
+
 let stageExecutables = [
   "amf-pretrain", "amf-embed", "amf-select", "amf-finetune", "amf-evaluate", "amf-report", "amf-pipeline",
 ]
@@ -24,6 +28,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
   ],
   targets: [
     // MARK: - System libraries (found through pkg-config; installed by Scripts/setup.sh)
@@ -40,8 +45,12 @@ let package = Package(
       name: "AMFArtifacts",
       dependencies: ["AMFCore", "CHDF5", .product(name: "Crypto", package: "swift-crypto")],
       swiftSettings: optimizedEvenInDebug),
-    .target(name: "AMFPolicy", dependencies: ["AMFCore", "AMFNumerics", "AMFArtifacts"],
-            swiftSettings: optimizedEvenInDebug),
+    .target(
+      name: "AMFPolicy",
+      dependencies: [
+        "AMFCore", "AMFNumerics", "AMFArtifacts", .product(name: "RealModule", package: "swift-numerics"),
+      ],
+      swiftSettings: optimizedEvenInDebug + vectorizableSquareRoot),
     .target(
       name: "AMFPipeline",
       dependencies: ["AMFCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Yams", package: "Yams")],
@@ -62,7 +71,7 @@ let package = Package(
     .executableTarget(
       name: "amf-bench",
       dependencies: [
-        "AMFNumerics", "AMFArtifacts", "AMFEnvironments",
+        "AMFCore", "AMFNumerics", "AMFArtifacts", "AMFEnvironments", "AMFPolicy",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -78,7 +87,7 @@ let package = Package(
       exclude: ["Goldens"]),
     .testTarget(name: "AMFPipelineTests", dependencies: ["AMFPipeline", "AMFTestSupport"]),
     .testTarget(name: "AMFStagesTests", dependencies: ["AMFStages", "AMFTestSupport"], exclude: ["Goldens"]),
-    .testTarget(name: "AMFPolicyTests", dependencies: ["AMFPolicy", "AMFTestSupport"]),
+    .testTarget(name: "AMFPolicyTests", dependencies: ["AMFPolicy", "AMFArtifacts", "AMFTestSupport"]),
     .testTarget(
       name: "AMFCommandsTests", dependencies: ["AMFCommands", "AMFStages", "AMFPipeline", "AMFTestSupport"]),
   ],

@@ -9,7 +9,7 @@ struct BenchCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "amf-bench",
     abstract: "Measure the numeric kernels and the artifact layer (BENCHMARKS.md).",
-    subcommands: [KernelsBench.self, ArtifactsBench.self, WriteArtifact.self, RenderEnvironments.self])
+    subcommands: [KernelsBench.self, ArtifactsBench.self, WriteArtifact.self, BCBench.self, RenderEnvironments.self])
 }
 
 /// Matrix products: the plain-Swift loop (shows whether the numeric modules are optimized) and OpenBLAS.
