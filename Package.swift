@@ -59,7 +59,8 @@ let package = Package(
     .executableTarget(
       name: "amf-bench",
       dependencies: [
-        "AMFNumerics", "AMFArtifacts", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "AMFNumerics", "AMFArtifacts", "AMFPipeline",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
     // MARK: - Tests
