@@ -59,7 +59,7 @@ let package = Package(
     .executableTarget(
       name: "amf-bench",
       dependencies: [
-        "AMFNumerics", "AMFArtifacts", "AMFPipeline",
+        "AMFCore", "AMFNumerics", "AMFArtifacts", "AMFPipeline",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 

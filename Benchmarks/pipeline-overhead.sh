@@ -109,6 +109,13 @@ for shape in independent chain; do
   $ONE "$BENCH" pipeline-engine --runs "$TRIVIAL" $flag --jobs 1 --repeats "$REPEATS" --folder "$WORK" \
     | tee -a "$WORK/engine.md" >&2
 done
+# The same in memory (tmpfs): the engine without the disk's cost of creating files.
+if [ -d /dev/shm ]; then
+  mkdir -p /dev/shm/amf-bench-engine
+  $ONE "$BENCH" pipeline-engine --runs "$TRIVIAL" --jobs 1 --repeats "$REPEATS" --folder /dev/shm/amf-bench-engine \
+    | sed 's/in-process engine,/in-process engine on tmpfs,/' | tee -a "$WORK/engine.md" >&2
+  rm -rf /dev/shm/amf-bench-engine
+fi
 
 # --- peers ------------------------------------------------------------------------------------------------
 if [ "$PEERS" = 1 ]; then

@@ -68,6 +68,6 @@ public final class VerificationCache: @unchecked Sendable {
       entries.map { Entry(identity: $0.key, hash: $0.value) }.sorted { $0.hash < $1.hash }
     }
     let data = try JSONEncoder().encode(snapshot)
-    try AtomicFile.write(to: url) { temporary in try data.write(to: temporary) }
+    try AtomicFile.write(data, to: url)
   }
 }

@@ -1,3 +1,4 @@
+import AMFCore
 import Foundation
 
 /// How one stage run ended in a `run`.
@@ -152,6 +153,7 @@ public final class Executor: @unchecked Sendable {
       }
     }
     let lock = updatedLock(previousLock, outputs: outputs)
+    if started > 0 { AtomicFile.syncAll() }
     try lock.write(to: lockURL)
     try? hasher.save()
     return RunSummary(

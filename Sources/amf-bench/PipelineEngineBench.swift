@@ -1,3 +1,4 @@
+import AMFCore
 import AMFPipeline
 import ArgumentParser
 import Foundation
@@ -64,7 +65,7 @@ final class TinyFileRunner: StageRunner, @unchecked Sendable {
       let inputs = invocation.inputs.keys.sorted().joined(separator: ",")
       let text = "\(invocation.run.kind)|\(invocation.run.paramsJSON)|\(invocation.run.seed)|\(inputs)|\(role)"
       try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-      try Data(text.utf8).write(to: url)
+      try PlainFile.write(Data(text.utf8), to: url)
     }
     return 0
   }
