@@ -154,7 +154,8 @@ public final class Executor: @unchecked Sendable {
     }
     let lock = updatedLock(previousLock, outputs: outputs)
     if started > 0 { AtomicFile.syncAll() }
-    try lock.write(to: lockURL)
+    // A no-op run leaves an unchanged lock alone (rewriting it cost a third of a no-op run of 2 000 runs).
+    if lock != previousLock || !FileManager.default.fileExists(atPath: lockURL.path) { try lock.write(to: lockURL) }
     try? hasher.save()
     return RunSummary(
       outcomes: graph.order.map { ($0.name, outcomes[$0.name] ?? .skipped(reason: "not planned")) },
