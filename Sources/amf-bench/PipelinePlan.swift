@@ -255,7 +255,7 @@ enum PeerPipelines {
           return inner
 
       rule all:
-          input: "out/study/report/report.bin"
+          input: "out/study/report/report.bin", expand("out/{arm}/report/report.bin", arm=ARMS)
 
       rule study_report:
           input: expand("out/{arm}/seed-{s}/round-{r}/evaluate/evaluation.bin", arm=ARMS, s=SEEDS, r=ROUNDS)
