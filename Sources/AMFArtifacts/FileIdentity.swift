@@ -31,6 +31,7 @@ public struct FileIdentity: Hashable, Sendable, Codable {
 public final class VerificationCache: @unchecked Sendable {
   private let lock = NSLock()
   private var entries: [FileIdentity: String] = [:]
+  private var changed = false
   private let url: URL?
 
   /// Creates an empty in-memory cache, or one backed by the JSON file at `url`.
@@ -55,19 +56,25 @@ public final class VerificationCache: @unchecked Sendable {
 
   /// Records that the file version `identity` has content hash `hash`.
   public func record(_ hash: String, for identity: FileIdentity) {
-    lock.withLock { entries[identity] = hash }
+    lock.withLock {
+      if entries.updateValue(hash, forKey: identity) != hash { changed = true }
+    }
   }
 
   /// The number of cached identities.
   public var count: Int { lock.withLock { entries.count } }
 
-  /// Writes the cache to its file, if it has one.
+  /// Writes the cache to its file, if it has one and anything was recorded since it was loaded or saved
+  /// (a no-op `status` rewrites nothing).
   public func save() throws {
     guard let url else { return }
-    let snapshot = lock.withLock {
-      entries.map { Entry(identity: $0.key, hash: $0.value) }.sorted { $0.hash < $1.hash }
+    let snapshot: [Entry]? = lock.withLock {
+      guard changed else { return nil }
+      changed = false
+      return entries.map { Entry(identity: $0.key, hash: $0.value) }.sorted { $0.hash < $1.hash }
     }
+    guard let snapshot else { return }
     let data = try JSONEncoder().encode(snapshot)
-    try AtomicFile.write(to: url) { temporary in try data.write(to: temporary) }
+    try AtomicFile.write(data, to: url)
   }
 }

@@ -36,8 +36,11 @@ public enum AtomicFile {
   /// Calls `produce` with a temporary path, then moves the result to `destination`.
   ///
   /// Edge cases: on any error the temporary is removed and the error rethrown; an existing file at
-  /// `destination` is replaced atomically; missing folders are created.
-  public static func write(to destination: URL, _ produce: (URL) throws -> Void) throws {
+  /// `destination` is replaced atomically; missing folders are created. With `durable: false` the
+  /// file and folder are not fsynced: the file still appears complete or not at all to other processes,
+  /// but may be lost (or empty) after a power failure unless the caller syncs later
+  /// (`syncAll()`), as the pipeline does for run records before its commit point.
+  public static func write(to destination: URL, durable: Bool = true, _ produce: (URL) throws -> Void) throws {
     let folder = destination.deletingLastPathComponent()
     do {
       try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -47,7 +50,7 @@ public enum AtomicFile {
     let temporary = temporaryURL(for: destination)
     do {
       try produce(temporary)
-      try fsync(path: temporary.path, directory: false)
+      if durable { try fsync(path: temporary.path, directory: false) }
       guard rename(temporary.path, destination.path) == 0 else {
         throw FileSystemError.fromErrno(destination.path, "rename")
       }
@@ -55,7 +58,19 @@ public enum AtomicFile {
       unlink(temporary.path)
       throw error
     }
-    try fsync(path: folder.path, directory: true)
+    if durable { try fsync(path: folder.path, directory: true) }
+  }
+
+  /// Flushes every pending write to disk (`sync`, which waits for completion on Linux): one flush that
+  /// makes a batch of non-durable writes durable. (`syncfs` would flush one file system only, but Glibc's
+  /// Swift overlay does not export it.)
+  public static func syncAll() {
+    sync()
+  }
+
+  /// Writes `data` to `destination` atomically (see `write(to:durable:_:)`).
+  public static func write(_ data: Data, to destination: URL, durable: Bool = true) throws {
+    try write(to: destination, durable: durable) { try PlainFile.write(data, to: $0) }
   }
 
   /// A fresh temporary path beside `destination`.
@@ -92,6 +107,29 @@ public enum AtomicFile {
     defer { close(descriptor) }
     guard Foundation.fsync(descriptor) == 0 else {
       throw FileSystemError.fromErrno(path, "fsync")
+    }
+  }
+}
+
+/// Plain writes with `open`/`write`/`close`: Foundation's `Data.write(to:)` fsyncs every file on Linux,
+/// which cost the pipeline engine several milliseconds per small file it writes (BENCHMARKS-pipeline.md).
+public enum PlainFile {
+  /// Creates or truncates the file at `url` and writes `data` to it; no fsync.
+  public static func write(_ data: Data, to url: URL) throws {
+    let path = url.path
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else { throw FileSystemError.fromErrno(path, "open for writing") }
+    defer { close(descriptor) }
+    try data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
+      var offset = 0
+      while offset < buffer.count {
+        let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+        if written < 0 {
+          if errno == EINTR { continue }
+          throw FileSystemError.fromErrno(path, "write")
+        }
+        offset += written
+      }
     }
   }
 }

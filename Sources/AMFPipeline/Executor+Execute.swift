@@ -1,3 +1,4 @@
+import AMFCore
 import Foundation
 
 extension Executor {
@@ -40,7 +41,7 @@ extension Executor {
     var outputs: [String: URL] = [:]
     for role in run.outputRoles { outputs[role] = store.outputURL(key: key, role: role, roles: run.outputRoles) }
     let marker = store.markerURL(key: key)
-    try Data("\(getpid()) \(context.host)\n".utf8).write(to: marker)
+    try PlainFile.write(Data("\(getpid()) \(context.host)\n".utf8), to: marker)
     defer { unlink(marker.path) }
     let started = Date()
     let status = try await runner.run(
@@ -51,7 +52,9 @@ extension Executor {
       started: ISO8601DateFormatter().string(from: started), seconds: seconds, host: context.host,
       executable: context.executable, executableSHA256: context.executableSHA256,
       projectVersion: context.projectVersion, log: store.logURL(key: key).path)
-    try record.write(to: store.recordURL(key: key))
+    // Atomic now, durable in one batch before the lock (the commit point) is written: an fsync pair per
+    // run record cost more than the rest of the engine's work per stage run (BENCHMARKS-pipeline.md).
+    try record.write(to: store.recordURL(key: key), durable: false)
     guard status == 0 else {
       throw PipelineError.stageFailed(name: run.name, exitCode: status, log: store.logURL(key: key).path)
     }

@@ -1,3 +1,4 @@
+import AMFCore
 import Foundation
 
 /// How one stage run ended in a `run`.
@@ -152,7 +153,9 @@ public final class Executor: @unchecked Sendable {
       }
     }
     let lock = updatedLock(previousLock, outputs: outputs)
-    try lock.write(to: lockURL)
+    if started > 0 { AtomicFile.syncAll() }
+    // A no-op run leaves an unchanged lock alone (rewriting it cost a third of a no-op run of 2 000 runs).
+    if lock != previousLock || !FileManager.default.fileExists(atPath: lockURL.path) { try lock.write(to: lockURL) }
     try? hasher.save()
     return RunSummary(
       outcomes: graph.order.map { ($0.name, outcomes[$0.name] ?? .skipped(reason: "not planned")) },

@@ -78,6 +78,6 @@ public struct LockFile: Codable, Equatable, Sendable {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
     let data = try encoder.encode(self) + Data("\n".utf8)
-    try AtomicFile.write(to: url) { try data.write(to: $0) }
+    try AtomicFile.write(data, to: url)
   }
 }

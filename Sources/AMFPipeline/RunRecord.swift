@@ -23,12 +23,12 @@ public struct RunRecord: Codable, Equatable, Sendable {
     case projectVersion = "project_version"
   }
 
-  /// Writes the record atomically.
-  public func write(to url: URL) throws {
+  /// Writes the record atomically; with `durable: false` without fsync (the caller syncs the batch).
+  public func write(to url: URL, durable: Bool = true) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
     let data = try encoder.encode(self)
-    try AtomicFile.write(to: url) { try data.write(to: $0) }
+    try AtomicFile.write(data, to: url, durable: durable)
   }
 }
 

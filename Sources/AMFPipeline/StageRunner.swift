@@ -1,3 +1,4 @@
+import AMFCore
 import Foundation
 
 /// Everything a runner needs to execute one stage run.
@@ -55,9 +56,9 @@ public final class SubprocessStageRunner: StageRunner, @unchecked Sendable {
     let folder = invocation.log.deletingLastPathComponent()
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     let paramsFile = folder.appendingPathComponent(".\(invocation.key).params.\(getpid()).json")
-    try Data(invocation.run.paramsJSON.utf8).write(to: paramsFile)
+    try PlainFile.write(Data(invocation.run.paramsJSON.utf8), to: paramsFile)
     defer { unlink(paramsFile.path) }
-    _ = FileManager.default.createFile(atPath: invocation.log.path, contents: nil)
+    try PlainFile.write(Data(), to: invocation.log)
     let log = try FileHandle(forWritingTo: invocation.log)
     defer { try? log.close() }
     let process = Process()

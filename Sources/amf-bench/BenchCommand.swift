@@ -5,11 +5,14 @@ import Foundation
 
 /// `amf-bench`: the measurements behind BENCHMARKS.md. Not a stage; a developer tool.
 @main
-struct BenchCommand: ParsableCommand {
+struct BenchCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "amf-bench",
-    abstract: "Measure the numeric kernels and the artifact layer (BENCHMARKS.md).",
-    subcommands: [KernelsBench.self, ArtifactsBench.self, WriteArtifact.self, BCBench.self, RenderEnvironments.self])
+    abstract: "Measure the numeric kernels, the artifact layer, BC training and the pipeline engine (BENCHMARKS.md).",
+    subcommands: [
+      KernelsBench.self, ArtifactsBench.self, WriteArtifact.self, BCBench.self, RenderEnvironments.self,
+      PipelinePlan.self, PipelineEngineBench.self,
+    ])
 }
 
 /// Matrix products: the plain-Swift loop (shows whether the numeric modules are optimized) and OpenBLAS.

@@ -1,6 +1,7 @@
 // A stand-in stage executable for the orchestrator's tests: same command line as `amf-pipeline stage
 // <kind>`, writes real (tiny) artifacts whose content is a function of kind, params, seed and input
-// hashes. Params may carry `fake_sleep_ms` (to be killed mid-run) and `fake_fail` (exit 3).
+// hashes. Params may carry `fake_sleep_ms` (to be killed mid-run), `fake_fail` (exit 3) and `fake_floats`
+// (adds a `/fake/payload` dataset of that many float32 values, for benchmarks with large artifacts).
 // Every execution appends "<kind> <seed> <params>" to $AMF_FAKE_CALLS when set.
 import AMFArtifacts
 import AMFStages
@@ -50,6 +51,13 @@ do {
     var content = ArtifactGroup()
     try content.setDataset(.vector([role]), at: "/fake/role")
     try content.setDataset(.vector([Double](repeating: Double(seed), count: 16)), at: "/fake/values")
+    if let floats = params["fake_floats"] as? Int, floats > 0 {
+      // FNV-1a of everything the output depends on (String.hashValue is seeded per process).
+      let salt = "\(kind) \(role) \(seed) \(paramsText) \(inputHashes.sorted { $0.key < $1.key })".utf8
+        .reduce(UInt32(2_166_136_261)) { ($0 ^ UInt32($1)) &* 16_777_619 }
+      let payload = (0..<floats).map { Float(UInt32(truncatingIfNeeded: $0) &* 2_246_822_519 ^ salt) }
+      try content.setDataset(.vector(payload), at: "/fake/payload")
+    }
     let provenance = Provenance(stage: kind, stageVersion: 1, paramsJSON: paramsText, inputs: inputHashes, seed: seed)
     try ArtifactFile.write(Artifact(kind: .evaluation, provenance: provenance, content: content), to: URL(fileURLWithPath: path))
   }
