@@ -11,7 +11,9 @@ public struct StageOptions: ParsableArguments {
                                                          valueName: "key=value"))
   public var params: [String] = []
 
-  @Option(name: .customLong("params-file"), help: ArgumentHelp("Parameters as a JSON object (what amf-pipeline passes).", valueName: "file"))
+  @Option(
+    name: .customLong("params-file"),
+    help: ArgumentHelp("Parameters as a JSON object (what amf-pipeline passes).", valueName: "file"))
   public var paramsFile: String?
 
   @Option(name: .customLong("output"),

@@ -198,8 +198,10 @@ public enum StageDriver {
     let keys = defaults.map(\.key) + variants.flatMap { $0.1.map(\.key) }
     let width = min(40, (keys.map(\.count).max() ?? 0) + 2)
     func format(_ lines: [(key: String, value: String)]) -> String {
-      lines.map { "  " + $0.key.padding(toLength: max(width, $0.key.count + 1), withPad: " ", startingAt: 0) + $0.value }
-        .joined(separator: "\n")
+      lines.map { line in
+        "  " + line.key.padding(toLength: max(width, line.key.count + 1), withPad: " ", startingAt: 0) + line.value
+      }
+      .joined(separator: "\n")
     }
     var text = "Parameters (--param KEY=VALUE, or a JSON --params-file; defaults shown):\n" + format(defaults)
     let known = Dictionary(defaults.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })

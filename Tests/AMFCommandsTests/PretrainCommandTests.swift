@@ -15,7 +15,10 @@ import Testing
   ]
 
   static func outputs(in folder: TemporaryDirectory, _ tag: String = "") -> [String] {
-    ["--output", "demonstrations=\(folder.file("d\(tag).h5").path)", "--output", "policy=\(folder.file("p\(tag).h5").path)"]
+    [
+      "--output", "demonstrations=\(folder.file("d\(tag).h5").path)",
+      "--output", "policy=\(folder.file("p\(tag).h5").path)",
+    ]
   }
 
   static func summary(_ text: String) throws -> StageSummary {
@@ -25,7 +28,10 @@ import Testing
   @Test func writesBothOutputsPrintsJSONAndRerunsToTheSameHashes() throws {
     let folder = try TemporaryDirectory("amf-pretrain-cli")
     defer { folder.remove() }
-    let first = try Executables.run("amf-pretrain", Self.tiny + Self.outputs(in: folder, "1") + ["--seed", "5", "--json"])
+    func run(_ tag: String, seed: Int) throws -> Executables.Result {
+      try Executables.run("amf-pretrain", Self.tiny + Self.outputs(in: folder, tag) + ["--seed", "\(seed)", "--json"])
+    }
+    let first = try run("1", seed: 5)
     #expect(first.status == 0, "\(first.standardError)")
     let summary = try Self.summary(first.standardOutput)
     #expect(Set(summary.outputs.keys) == ["demonstrations", "policy"])
@@ -34,12 +40,12 @@ import Testing
       #expect(try ArtifactFile.contentHash(of: URL(fileURLWithPath: output.path)) == output.contentSHA256, "\(role)")
     }
     #expect(first.standardError.contains("step 200/200"))
-    let second = try Executables.run("amf-pretrain", Self.tiny + Self.outputs(in: folder, "2") + ["--seed", "5", "--json"])
+    let second = try run("2", seed: 5)
     let rerun = try Self.summary(second.standardOutput)
     for role in ["demonstrations", "policy"] {
       #expect(rerun.outputs[role]?.contentSHA256 == summary.outputs[role]?.contentSHA256, "\(role)")
     }
-    let other = try Executables.run("amf-pretrain", Self.tiny + Self.outputs(in: folder, "3") + ["--seed", "6", "--json"])
+    let other = try run("3", seed: 6)
     #expect(try Self.summary(other.standardOutput).outputs["demonstrations"]?.contentSHA256
       != summary.outputs["demonstrations"]?.contentSHA256)
   }

@@ -24,7 +24,9 @@ import Testing
     try PretrainStage.collectDemonstrations(try PretrainSetup(params), seed: Seed(seed))
   }
 
-  @Test(arguments: [Scenario(.mismatch), Scenario(.balanced), Scenario(.targeted), Scenario(.allocation, coveredCount: 2)])
+  @Test(arguments: [
+    Scenario(.mismatch), Scenario(.balanced), Scenario(.targeted), Scenario(.allocation, coveredCount: 2),
+  ])
   func demonstrationCountsFollowTheScenario(scenario: Scenario) throws {
     let params = Self.tinyParams(scenario: scenario)
     let set = try Self.demonstrations(params, seed: 1)
@@ -58,10 +60,11 @@ import Testing
     let params = Self.tinyParams()
     let set = try Self.demonstrations(params, seed: 3)
     let provenance = Provenance(
-      stage: "pretrain", stageVersion: StageKind.pretrain.algorithmVersion, paramsJSON: try CanonicalJSON.string(params),
-      seed: 3)
+      stage: "pretrain", stageVersion: StageKind.pretrain.algorithmVersion,
+      paramsJSON: try CanonicalJSON.string(params), seed: 3)
     let hash = try set.artifact(provenance: provenance).contentHash()
-    let outcome = Golden.check("v\(StageKind.pretrain.algorithmVersion) \(hash)\n", named: "pretrain-demonstrations.txt")
+    let version = StageKind.pretrain.algorithmVersion
+    let outcome = Golden.check("v\(version) \(hash)\n", named: "pretrain-demonstrations.txt")
     #expect(outcome == .matches, "\(outcome)")
   }
 
