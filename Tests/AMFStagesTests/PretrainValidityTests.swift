@@ -47,7 +47,8 @@ import Testing
     let covered = mismatch.plan.coveredTasks
     let uncovered = mismatch.plan.candidates.filter { !covered.contains($0) }
     let (coveredSuccess, uncoveredSuccess) = (mean(mismatch.rates, covered), mean(mismatch.rates, uncovered))
-    let record = "\(env.name.rawValue) \(pretrain.policy.rawValue) steps \(pretrain.steps): balanced target "
+    let training = pretrain.policy == .gp ? "\(pretrain.demosPerTask) demo/task" : "steps \(pretrain.steps)"
+    let record = "\(env.name.rawValue) \(pretrain.policy.rawValue) \(training): balanced target "
       + String(format: "%.3f", targetSuccess) + " [\(describe(balanced.rates))] in "
       + String(format: "%.1fs", balanced.seconds) + "; mismatch covered " + String(format: "%.3f", coveredSuccess)
       + ", uncovered " + String(format: "%.3f", uncoveredSuccess) + " [\(describe(mismatch.rates))] in "
