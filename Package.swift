@@ -57,12 +57,14 @@ let package = Package(
       swiftSettings: optimizedEvenInDebug),
     .target(
       name: "AMFStages",
-      dependencies: ["AMFCore", "AMFNumerics", "AMFArtifacts", "AMFPolicy", "AMFPipeline", "CProcess"],
-            swiftSettings: optimizedEvenInDebug),
+      dependencies: [
+        "AMFCore", "AMFNumerics", "AMFArtifacts", "AMFEnvironments", "AMFPolicy", "AMFPipeline", "CProcess",
+      ],
+      swiftSettings: optimizedEvenInDebug),
     .target(
       name: "AMFCommands",
       dependencies: [
-        "AMFCore", "AMFNumerics", "AMFArtifacts", "AMFPipeline", "AMFStages",
+        "AMFCore", "AMFNumerics", "AMFArtifacts", "AMFEnvironments", "AMFPolicy", "AMFPipeline", "AMFStages",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -86,7 +88,10 @@ let package = Package(
       dependencies: ["AMFCore", "AMFArtifacts", "AMFTestSupport", .product(name: "Crypto", package: "swift-crypto")],
       exclude: ["Goldens"]),
     .testTarget(name: "AMFPipelineTests", dependencies: ["AMFPipeline", "AMFTestSupport"]),
-    .testTarget(name: "AMFStagesTests", dependencies: ["AMFStages", "AMFTestSupport"], exclude: ["Goldens"]),
+    .testTarget(
+      name: "AMFStagesTests",
+      dependencies: ["AMFStages", "AMFEnvironments", "AMFPolicy", "AMFArtifacts", "AMFTestSupport"],
+      exclude: ["Goldens"]),
     .testTarget(name: "AMFPolicyTests", dependencies: ["AMFPolicy", "AMFArtifacts", "AMFTestSupport"]),
     .testTarget(
       name: "AMFCommandsTests", dependencies: ["AMFCommands", "AMFStages", "AMFPipeline", "AMFTestSupport"]),

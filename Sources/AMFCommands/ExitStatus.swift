@@ -1,5 +1,8 @@
 import AMFArtifacts
+import AMFCore
+import AMFEnvironments
 import AMFPipeline
+import AMFPolicy
 import AMFStages
 import ArgumentParser
 import Foundation
@@ -12,10 +15,10 @@ import Foundation
 /// | 1 | a stage run failed inside `amf-pipeline run` (its log is named); `verify` found problems |
 /// | 2 | `amf-pipeline status --exit-code`: something is stale |
 /// | 130 | `amf-pipeline run` was interrupted (SIGINT/SIGTERM) |
-/// | 64 | usage error (argument-parser's validation failure) |
+/// | 64 | usage error (argument-parser's validation failure; a stage's unknown or missing input/output role) |
 /// | 65 | bad input data: missing, truncated, corrupt or mistyped artifact; invalid parameters |
 /// | 69 | the stage is not available in this build |
-/// | 70 | internal error, e.g. a numerical failure |
+/// | 70 | internal error, e.g. a numerical failure (training diverged) |
 public enum ExitStatus {
   public static let success: Int32 = 0
   public static let usage: Int32 = 64
@@ -34,7 +37,12 @@ public enum ExitStatus {
     case is ManifestError: dataError
     case is DecodingError: dataError
     case StageError.unavailable: unavailable
-    case is StageError: dataError
+    case StageError.computationFailed: software
+    case let error as StageError: error.isUsageError ? usage : dataError
+    case is EnvironmentError: dataError
+    case is InvalidParameter: dataError
+    case PolicyError.diverged: software
+    case is PolicyError: dataError
     default: software
     }
   }

@@ -8,26 +8,32 @@ enum StageCommandSupport {
       ? "  (none)"
       : kind.inputs.map { "  --input \($0.role)=PATH   \($0.meaning) (\($0.kind?.rawValue ?? "any"))" }
         .joined(separator: "\n")
-    let outputs = kind.outputKinds.map(\.rawValue).joined(separator: ", ")
+    let outputs = zip(kind.outputRoles, kind.outputKinds).map { "\($0) (\($1.rawValue))" }.joined(separator: ", ")
+    let parameters = kind.parameterHelp.map { "\n\($0)\n" } ?? ""
     return CommandConfiguration(
       commandName: kind.executableName,
       abstract: kind.abstract,
       discussion: """
         Inputs:
         \(inputs)
-        Writes: \(outputs) (HDF5, ARTIFACTS.md), atomically: a failed run leaves no file at --output.
-        Exit codes: 0 success, 64 usage, 65 bad input data, 69 unavailable, 70 internal error.
+        Writes: \(outputs) (HDF5, ARTIFACTS.md) with \(kind.outputUsage), atomically: a failed or killed run \
+        leaves no file at any output.
+        \(parameters)
+        Progress goes to stderr; --json prints a summary (outputs, content hashes, seconds) on stdout.
+        Exit codes: 0 success, 64 usage, 65 bad input data or parameters, 69 unavailable, 70 internal error.
         """,
       aliases: [kind.rawValue])
   }
 
   static func run(_ kind: StageKind, _ options: StageOptions) throws {
     guard ParentWatch.dieWithParent() else { throw ExitCode(ExitStatus.software) }
+    let summary: StageSummary
     do {
-      if let issue = kind.pendingIssue { throw StageError.unavailable(stage: kind.executableName, issue: issue) }
+      summary = try kind.execute(options.request, progress: .standardError(label: kind.executableName))
     } catch {
       throw ExitStatus.report(error, command: kind.executableName)
     }
+    if options.json { print((try? summary.jsonText()) ?? "{}") }
   }
 }
 

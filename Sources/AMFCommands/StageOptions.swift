@@ -1,3 +1,4 @@
+import AMFStages
 import ArgumentParser
 
 /// The options every stage command shares (PIPELINE.md §1), so `amf-pipeline` builds every stage
@@ -10,7 +11,9 @@ public struct StageOptions: ParsableArguments {
                                                          valueName: "key=value"))
   public var params: [String] = []
 
-  @Option(name: .customLong("params-file"), help: ArgumentHelp("Parameters as JSON or YAML.", valueName: "file"))
+  @Option(
+    name: .customLong("params-file"),
+    help: ArgumentHelp("Parameters as a JSON object (what amf-pipeline passes).", valueName: "file"))
   public var paramsFile: String?
 
   @Option(name: .customLong("output"),
@@ -32,6 +35,11 @@ public struct StageOptions: ParsableArguments {
     for param in params where !param.contains("=") {
       throw ValidationError("--param '\(param)': expected key=value, e.g. --param steps=1000")
     }
+  }
+
+  /// The invocation for `StageDriver`.
+  public var request: StageRequest {
+    StageRequest(inputs: inputs, params: params, paramsFile: paramsFile, outputs: outputs, seed: seed)
   }
 
   /// `--input` arguments as (name, path) pairs, in the order given.

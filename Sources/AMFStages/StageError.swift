@@ -4,6 +4,18 @@ public enum StageError: Error, Hashable, Sendable, CustomStringConvertible {
   case unavailable(stage: String, issue: Int)
   /// An `--input`, `--param` or `--output` argument is malformed.
   case malformedArgument(option: String, value: String, expected: String)
+  /// An `--input` role the stage does not read.
+  case unknownInput(role: String, valid: [String])
+  /// A required `--input` role was not given.
+  case missingInput(role: String)
+  /// An `--output` role the stage does not write, a role given twice, or one missing.
+  case invalidOutputs(reason: String, roles: [String])
+  /// The `--params-file` cannot be read or is not a JSON object.
+  case unreadableParamsFile(path: String, reason: String)
+  /// A parameter is unknown, of the wrong type or out of range; `path` is its dotted key, e.g. `pretrain.steps`.
+  case invalidParameter(path: String, reason: String)
+  /// The stage's computation produced something unusable (a stage bug or a numerical failure).
+  case computationFailed(reason: String)
 
   public var description: String {
     switch self {
@@ -12,6 +24,28 @@ public enum StageError: Error, Hashable, Sendable, CustomStringConvertible {
         + "see README.md \"Status\""
     case .malformedArgument(let option, let value, let expected):
       "\(option) '\(value)': expected \(expected)"
+    case .unknownInput(let role, let valid):
+      "--input \(role)=…: this stage reads no input '\(role)'; "
+        + (valid.isEmpty ? "it takes no inputs" : "valid inputs: \(valid.joined(separator: ", "))")
+    case .missingInput(let role):
+      "--input \(role)=PATH is required; see --help for what it must be"
+    case .invalidOutputs(let reason, let roles):
+      "--output: \(reason); give "
+        + (roles.count == 1 ? "--output PATH" : roles.map { "--output \($0)=PATH" }.joined(separator: " "))
+    case .unreadableParamsFile(let path, let reason):
+      "--params-file \(path): \(reason); give a JSON object such as {\"pretrain\": {\"steps\": 1000}}"
+    case .invalidParameter(let path, let reason):
+      "parameter \(path.isEmpty ? "(top level)" : path): \(reason); see --help for every parameter and its default"
+    case .computationFailed(let reason):
+      "internal error: \(reason)"
+    }
+  }
+
+  /// Whether the error is a command-line mistake (exit 64) rather than bad data (65).
+  public var isUsageError: Bool {
+    switch self {
+    case .malformedArgument, .unknownInput, .missingInput, .invalidOutputs: true
+    case .unavailable, .unreadableParamsFile, .invalidParameter, .computationFailed: false
     }
   }
 }

@@ -64,9 +64,37 @@ public enum StageKind: String, CaseIterable, Sendable, Codable {
   /// The issue that brings the stage's computation, while it is not in this build.
   public var pendingIssue: Int? {
     switch self {
-    case .pretrain: 4
+    case .pretrain: nil
     case .embed, .select: 5
     case .finetune, .evaluate, .report: 6
     }
+  }
+}
+
+extension StageKind {
+  /// Runs this stage for `request` through `StageDriver` (the registry of stage computations).
+  ///
+  /// Edge cases: a stage whose computation is not in this build throws `StageError.unavailable` before
+  /// anything is read or written.
+  public func execute(_ request: StageRequest, progress: StageProgress = .silent) throws -> StageSummary {
+    if let issue = pendingIssue { throw StageError.unavailable(stage: executableName, issue: issue) }
+    switch self {
+    case .pretrain: return try StageDriver.execute(PretrainStage.self, request: request, progress: progress)
+    case .embed, .select, .finetune, .evaluate, .report:
+      throw StageError.unavailable(stage: executableName, issue: pendingIssue ?? 0)
+    }
+  }
+
+  /// The `--help` text listing every parameter with its default, or nil while the stage is unavailable.
+  public var parameterHelp: String? {
+    switch self {
+    case .pretrain: StageDriver.parameterHelp(PretrainStage.self)
+    case .embed, .select, .finetune, .evaluate, .report: nil
+    }
+  }
+
+  /// How `--output` is given: `--output PATH`, or one `--output ROLE=PATH` per role.
+  public var outputUsage: String {
+    outputRoles.count == 1 ? "--output PATH" : outputRoles.map { "--output \($0)=PATH" }.joined(separator: " ")
   }
 }
