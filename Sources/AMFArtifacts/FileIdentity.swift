@@ -12,6 +12,15 @@ public struct FileIdentity: Hashable, Sendable, Codable {
   public var modifiedNanoseconds: Int64
   public var changedNanoseconds: Int64
 
+  /// An identity from its parts (as stored in a cache file).
+  public init(device: UInt64, inode: UInt64, size: Int64, modifiedNanoseconds: Int64, changedNanoseconds: Int64) {
+    self.device = device
+    self.inode = inode
+    self.size = size
+    self.modifiedNanoseconds = modifiedNanoseconds
+    self.changedNanoseconds = changedNanoseconds
+  }
+
   /// Reads the identity of the file at `path`; throws `missing` when there is none.
   public init(path: String) throws(ArtifactError) {
     var info = stat()
@@ -34,19 +43,26 @@ public final class VerificationCache: @unchecked Sendable {
   private var changed = false
   private let url: URL?
 
-  /// Creates an empty in-memory cache, or one backed by the JSON file at `url`.
+  /// Creates an empty in-memory cache, or one backed by the file at `url`.
+  ///
+  /// The file is plain text, one entry a line: `device inode size mtime_ns ctime_ns sha256` (a no-op
+  /// `status` of a 2 000-run study reads it, so it is parsed by hand rather than by `JSONDecoder`).
+  /// Lines that do not parse are skipped: every entry can be recomputed.
   public init(persistedAt url: URL? = nil) {
     self.url = url
-    if let url, let data = try? Data(contentsOf: url),
-      let stored = try? JSONDecoder().decode([Entry].self, from: data)
-    {
-      for entry in stored { entries[entry.identity] = entry.hash }
+    guard let url, let data = try? Data(contentsOf: url) else { return }
+    for line in data.split(separator: UInt8(ascii: "\n")) {
+      let fields = line.split(separator: UInt8(ascii: " "))
+      guard fields.count == 6, fields[5].count == 64 else { continue }
+      let numbers = fields[0..<5].map { Int64(String(decoding: $0, as: UTF8.self)) }
+      guard let device = numbers[0], let inode = numbers[1], let size = numbers[2], let modified = numbers[3],
+        let changedAt = numbers[4]
+      else { continue }
+      let identity = FileIdentity(
+        device: UInt64(bitPattern: device), inode: UInt64(bitPattern: inode), size: size,
+        modifiedNanoseconds: modified, changedNanoseconds: changedAt)
+      entries[identity] = String(decoding: fields[5], as: UTF8.self)
     }
-  }
-
-  private struct Entry: Codable {
-    var identity: FileIdentity
-    var hash: String
   }
 
   /// The verified hash of the file version `identity`, if known.
@@ -68,13 +84,15 @@ public final class VerificationCache: @unchecked Sendable {
   /// (a no-op `status` rewrites nothing).
   public func save() throws {
     guard let url else { return }
-    let snapshot: [Entry]? = lock.withLock {
+    let snapshot: [String]? = lock.withLock {
       guard changed else { return nil }
       changed = false
-      return entries.map { Entry(identity: $0.key, hash: $0.value) }.sorted { $0.hash < $1.hash }
+      return entries.map { identity, hash in
+        "\(Int64(bitPattern: identity.device)) \(Int64(bitPattern: identity.inode)) \(identity.size) "
+          + "\(identity.modifiedNanoseconds) \(identity.changedNanoseconds) \(hash)"
+      }.sorted()
     }
     guard let snapshot else { return }
-    let data = try JSONEncoder().encode(snapshot)
-    try AtomicFile.write(data, to: url)
+    try AtomicFile.write(Data((snapshot.joined(separator: "\n") + "\n").utf8), to: url)
   }
 }

@@ -35,7 +35,12 @@ public struct RunCommand: AsyncParsableCommand {
     } catch {
       throw ExitStatus.report(error, command: "amf-pipeline run")
     }
-    let states = session.states(forced: forced)
+    let states: [(name: String, state: RunState)]
+    do {
+      states = try session.states(forced: forced)
+    } catch {
+      throw ExitStatus.report(error, command: "amf-pipeline run")
+    }
     if dryRun {
       print(StatusTable.render(name: session.plan.name, states: states, all: false))
       return
@@ -48,7 +53,7 @@ public struct RunCommand: AsyncParsableCommand {
       let signals = SignalForwarder { executor.cancel() }
       defer { signals.stop() }
       summary = try await executor.run(
-        states: states, previousLock: session.lock, lockURL: session.lockURL, jobs: jobs, keepGoing: keepGoing)
+        states: states, previousLock: try session.lock, lockURL: session.lockURL, jobs: jobs, keepGoing: keepGoing)
     } catch {
       throw ExitStatus.report(error, command: "amf-pipeline run")
     }

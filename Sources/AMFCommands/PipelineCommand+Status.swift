@@ -17,7 +17,7 @@ public struct StatusCommand: ParsableCommand {
   public func run() throws {
     do {
       let session = try PipelineSession(manifest: options.manifest, storeFolder: options.store)
-      let states = session.states()
+      let states = try session.states()
       print(StatusTable.render(name: session.plan.name, states: states, all: all))
       try? session.hasher.save()
       if exitCode, states.contains(where: { if case .stale = $0.state { true } else { false } }) {

@@ -41,7 +41,12 @@ public indirect enum JSONValue: Hashable, Sendable, Codable {
 
   /// Parses JSON text.
   public static func parse(_ text: String) throws -> JSONValue {
-    try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+    try JSONReader.parse(Array(text.utf8))
+  }
+
+  /// Parses JSON bytes.
+  public static func parse(_ data: Data) throws -> JSONValue {
+    try JSONReader.parse(Array(data))
   }
 
   /// Leaf values by dotted key path (`finetune.steps` → `1000`); arrays are leaves.

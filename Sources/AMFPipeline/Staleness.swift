@@ -154,9 +154,11 @@ public struct Planner: Sendable {
     var outputs: [String: String] = [:]
     for role in run.outputRoles {
       let url = store.outputURL(key: key, role: role, roles: run.outputRoles)
-      guard FileManager.default.fileExists(atPath: url.path) else { return .failure(.artifactMissing) }
-      guard let hash = try? hasher.contentHash(of: url) else { return .failure(.artifactCorrupt) }
-      outputs[role] = hash
+      do {
+        outputs[role] = try hasher.contentHash(of: url)
+      } catch {
+        return .failure(FileManager.default.fileExists(atPath: url.path) ? .artifactCorrupt : .artifactMissing)
+      }
     }
     return .success(outputs)
   }

@@ -11,15 +11,22 @@ public struct Store: Sendable {
   /// The store folder, e.g. `Artifacts/store`.
   public let root: URL
 
+  private let rootPath: String
+
   /// A store at `root` (created on first write).
-  public init(root: URL) { self.root = root }
+  public init(root: URL) {
+    self.root = root
+    rootPath = root.path
+  }
 
   /// The folder of `key`.
   public func folder(for key: String) -> URL { root.appendingPathComponent(String(key.prefix(2))) }
 
   /// Where output `role` of a run with `key` and `roles` lives.
   public func outputURL(key: String, role: String, roles: [String]) -> URL {
-    folder(for: key).appendingPathComponent(roles.count == 1 ? "\(key).h5" : "\(key).\(role).h5")
+    // Built as one string: `status` makes thousands of these, and each URL append allocates.
+    let name = roles.count == 1 ? "\(key).h5" : "\(key).\(role).h5"
+    return URL(fileURLWithPath: "\(rootPath)/\(key.prefix(2))/\(name)", isDirectory: false)
   }
 
   /// The run record of `key`.

@@ -3,13 +3,13 @@ import AMFPipeline
 import Foundation
 
 /// The pipeline's view of artifact hashes: `amf.content_sha256`, verified on first sight and cached
-/// by file identity in `<cache folder>/content-hashes.json`, so a no-op `status` reads no artifact.
+/// by file identity in `<cache folder>/content-hashes.txt`, so a no-op `status` reads no artifact.
 public struct ArtifactContentHasher: ContentHasher {
   private let cache: VerificationCache
 
   /// A hasher whose verification cache persists in `folder` (nil: in memory only).
   public init(cacheFolder folder: URL?) {
-    cache = VerificationCache(persistedAt: folder?.appendingPathComponent("content-hashes.json"))
+    cache = VerificationCache(persistedAt: folder?.appendingPathComponent("content-hashes.txt"))
   }
 
   public func contentHash(of url: URL) throws -> String {

@@ -23,7 +23,7 @@ extension PipelineSession {
     guard FileManager.default.fileExists(atPath: lockURL.path) else {
       throw PipelineError.missingLock(path: lockURL.path, reason: "run `amf-pipeline run \(manifestURL.path)` first")
     }
-    return lock
+    return try lock
   }
 
   /// Rehashes every artifact the lock references, reading every byte (no hash cache).

@@ -10,7 +10,10 @@ public struct PipelineSession: Sendable {
   public let graph: StageGraph
   public let store: Store
   public let lockURL: URL
-  public let lock: LockFile
+  /// The lock, read when first needed: a no-op `status` never parses it.
+  public var lock: LockFile {
+    get throws { try LockFile.read(lockURL, manifest: plan.name) }
+  }
   public let hasher: any ContentHasher
 
   /// Loads the manifest at `path` (resolved against the working directory, then `pipelinesFolder`).
@@ -24,7 +27,6 @@ public struct PipelineSession: Sendable {
     graph = try StageGraph(plan.runs)
     store = Store(root: URL(fileURLWithPath: storeFolder))
     lockURL = LockFile.url(forManifest: url)
-    lock = try LockFile.read(lockURL, manifest: plan.name)
     hasher = ArtifactContentHasher(cacheFolder: store.root.deletingLastPathComponent().appendingPathComponent("cache"))
   }
 
@@ -39,9 +41,13 @@ public struct PipelineSession: Sendable {
     return selected
   }
 
-  /// Every run's state.
-  public func states(forced: Set<String> = []) -> [(name: String, state: RunState)] {
-    Planner(graph: graph, store: store, lock: lock, hasher: hasher, forced: forced).states()
+  /// Every run's state. The lock only explains why a run is stale, so it is read only when one is.
+  public func states(forced: Set<String> = []) throws -> [(name: String, state: RunState)] {
+    if forced.isEmpty {
+      let quick = Planner(graph: graph, store: store, lock: LockFile(manifest: plan.name), hasher: hasher).states()
+      if quick.allSatisfy({ if case .upToDate = $0.state { true } else { false } }) { return quick }
+    }
+    return Planner(graph: graph, store: store, lock: try lock, hasher: hasher, forced: forced).states()
   }
 
   /// An executor that runs stages through `executable` (default: this very binary, `… stage <kind>`).

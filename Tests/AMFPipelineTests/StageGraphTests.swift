@@ -63,4 +63,14 @@ import Testing
     #expect(StageKey.compute(for: run, inputHashes: ["embeddings": "abc"])
       == "77d2448d0d17fa23b7dc4b797bb377859bcb4db8581e6b0d7c80093670c553b8")
   }
+
+  /// The hand-written key material equals `JSONEncoder`'s canonical JSON, even for awkward strings.
+  @Test func handWrittenMaterialEqualsCanonicalJSON() {
+    let awkward = "a\"b\\c/d\ne\tf\u{01}g\u{1F}h θ 🤖\r\u{08}\u{0C}"
+    let run = StageRunSpec(name: "x", kind: awkward, stageVersion: 12, paramsJSON: #"{"k":"v/\"w\""}"# + awkward,
+                           seed: UInt64.max, inputs: [:], outputRoles: [])
+    let hashes = ["b": awkward, "a": "h1", "ä": "h2", "Z": "h3"]
+    let reference = StageKey.digest(StageKey.referenceMaterial(for: run, inputHashes: hashes))
+    #expect(StageKey.compute(for: run, inputHashes: hashes) == reference)
+  }
 }
