@@ -19,11 +19,47 @@ public enum StageKey {
   /// escaped slashes), written by hand because `status` keys thousands of runs; a test checks that it
   /// equals `CanonicalJSON` of the same struct byte for byte.
   public static func compute(for run: StageRunSpec, inputHashes: [String: String]) -> String {
-    let inputs = inputHashes.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-      .map { "\(quoted($0)):\(quoted(inputHashes[$0] ?? ""))" }.joined(separator: ",")
-    let text = "{\"inputs\":{\(inputs)},\"params\":\(quoted(run.paramsJSON)),\"seed\":\(run.seed),"
-      + "\"stage\":\(quoted(run.kind)),\"version\":\(run.stageVersion)}"
-    return digest(Data(text.utf8))
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(run.paramsJSON.utf8.count + 96 * (inputHashes.count + 1))
+    append("{\"inputs\":{", to: &bytes)
+    let roles = inputHashes.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    for (index, role) in roles.enumerated() {
+      if index > 0 { bytes.append(UInt8(ascii: ",")) }
+      appendQuoted(role, to: &bytes)
+      bytes.append(UInt8(ascii: ":"))
+      appendQuoted(inputHashes[role] ?? "", to: &bytes)
+    }
+    append("},\"params\":", to: &bytes)
+    appendQuoted(run.paramsJSON, to: &bytes)
+    append(",\"seed\":\(run.seed),\"stage\":", to: &bytes)
+    appendQuoted(run.kind, to: &bytes)
+    append(",\"version\":\(run.stageVersion)}", to: &bytes)
+    return digest(Data(bytes))
+  }
+
+  private static func append(_ text: String, to bytes: inout [UInt8]) {
+    bytes.append(contentsOf: text.utf8)
+  }
+
+  /// Appends `text` as a JSON string literal the way `JSONEncoder` writes it (`.withoutEscapingSlashes`).
+  private static func appendQuoted(_ text: String, to bytes: inout [UInt8]) {
+    bytes.append(UInt8(ascii: "\""))
+    for byte in text.utf8 {
+      switch byte {
+      case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+      case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+      case 0x0A: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+      case 0x0D: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+      case 0x09: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+      case 0x08: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
+      case 0x0C: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
+      case 0..<0x20:
+        let hex = Array("0123456789abcdef".utf8)
+        bytes.append(contentsOf: Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
+      default: bytes.append(byte)
+      }
+    }
+    bytes.append(UInt8(ascii: "\""))
   }
 
   /// The canonical JSON of the key material through `JSONEncoder`: the reference `compute` must equal.
@@ -31,27 +67,6 @@ public enum StageKey {
     let material = Material(
       stage: run.kind, version: run.stageVersion, params: run.paramsJSON, seed: run.seed, inputs: inputHashes)
     return (try? CanonicalJSON.data(material)) ?? Data()
-  }
-
-  /// A JSON string literal as `JSONEncoder` writes it (with `.withoutEscapingSlashes`).
-  static func quoted(_ text: String) -> String {
-    var result = "\""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "\"": result += "\\\""
-      case "\\": result += "\\\\"
-      case "\n": result += "\\n"
-      case "\r": result += "\\r"
-      case "\t": result += "\\t"
-      case "\u{08}": result += "\\b"
-      case "\u{0C}": result += "\\f"
-      case let control where control.value < 0x20:
-        let hex = String(control.value, radix: 16)
-        result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-      default: result.unicodeScalars.append(scalar)
-      }
-    }
-    return result + "\""
   }
 
   static func digest(_ data: Data) -> String {

@@ -38,7 +38,14 @@ public enum PlanLoader {
       return Plan(name: manifest.name, runs: try manifest.stageRuns())
     }
     do {
-      return try JSONDecoder().decode(Plan.self, from: Data(contentsOf: url))
+      let data = try Data(contentsOf: url)
+      if case .object(let root)? = try? JSONValue.parse(data), case .string(let name)? = root["name"],
+        case .array(let items)? = root["runs"]
+      {
+        let runs = items.compactMap(StageRunSpec.init(json:))
+        if runs.count == items.count { return Plan(name: name, runs: runs) }
+      }
+      return try JSONDecoder().decode(Plan.self, from: data)
     } catch {
       throw PipelineError.unreadable(path: url.path, reason: "not a plan file: \(error)")
     }
