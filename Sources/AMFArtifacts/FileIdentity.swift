@@ -51,18 +51,46 @@ public final class VerificationCache: @unchecked Sendable {
   public init(persistedAt url: URL? = nil) {
     self.url = url
     guard let url, let data = try? Data(contentsOf: url) else { return }
-    for line in data.split(separator: UInt8(ascii: "\n")) {
-      let fields = line.split(separator: UInt8(ascii: " "))
-      guard fields.count == 6, fields[5].count == 64 else { continue }
-      let numbers = fields[0..<5].map { Int64(String(decoding: $0, as: UTF8.self)) }
-      guard let device = numbers[0], let inode = numbers[1], let size = numbers[2], let modified = numbers[3],
-        let changedAt = numbers[4]
-      else { continue }
-      let identity = FileIdentity(
-        device: UInt64(bitPattern: device), inode: UInt64(bitPattern: inode), size: size,
-        modifiedNanoseconds: modified, changedNanoseconds: changedAt)
-      entries[identity] = String(decoding: fields[5], as: UTF8.self)
+    let bytes = [UInt8](data)
+    var index = 0
+    while index < bytes.count {
+      var lineEnd = index
+      while lineEnd < bytes.count, bytes[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+      if let (identity, hash) = Self.parseLine(bytes[index..<lineEnd]) { entries[identity] = hash }
+      index = lineEnd + 1
     }
+  }
+
+  /// `device inode size mtime_ns ctime_ns sha256` → an entry, or nil for a malformed line.
+  private static func parseLine(_ line: ArraySlice<UInt8>) -> (FileIdentity, String)? {
+    var numbers: [Int64] = []
+    numbers.reserveCapacity(5)
+    var position = line.startIndex
+    while numbers.count < 5 {
+      var value: Int64 = 0
+      var negative = false
+      if position < line.endIndex, line[position] == UInt8(ascii: "-") {
+        negative = true
+        position += 1
+      }
+      let digitsStart = position
+      while position < line.endIndex, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(line[position]) {
+        let (scaled, overflow1) = value.multipliedReportingOverflow(by: 10)
+        let (sum, overflow2) = scaled.addingReportingOverflow(Int64(line[position] - UInt8(ascii: "0")))
+        guard !overflow1, !overflow2 else { return nil }
+        value = sum
+        position += 1
+      }
+      guard position > digitsStart, position < line.endIndex, line[position] == UInt8(ascii: " ") else { return nil }
+      numbers.append(negative ? -value : value)
+      position += 1
+    }
+    let hash = line[position...]
+    guard hash.count == 64 else { return nil }
+    let identity = FileIdentity(
+      device: UInt64(bitPattern: numbers[0]), inode: UInt64(bitPattern: numbers[1]), size: numbers[2],
+      modifiedNanoseconds: numbers[3], changedNanoseconds: numbers[4])
+    return (identity, String(decoding: hash, as: UTF8.self))
   }
 
   /// The verified hash of the file version `identity`, if known.

@@ -17,6 +17,7 @@ extension Executor {
       if !forced || alreadyComputed(key), case .success(let outputs) = planner.verifyOutputs(of: run, key: key) {
         return .success((outputs, .reused))
       }
+      store.removeTemporaries(key: key)
       let seconds = try await invoke(run, key: key, inputs: inputURLs)
       switch planner.verifyOutputs(of: run, key: key) {
       case .success(let outputs):

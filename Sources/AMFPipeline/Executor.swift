@@ -80,7 +80,6 @@ public final class Executor: @unchecked Sendable {
   /// Executes every stale run of `states`, then writes the lock to `lockURL`.
   public func run(states: [(name: String, state: RunState)], previousLock: LockFile, lockURL: URL,
                   jobs: Int, keepGoing: Bool) async throws -> RunSummary {
-    store.recover()
     var outputs: [String: [String: String]] = [:]
     var keys: [String: String] = [:]
     var outcomes: [String: RunOutcome] = [:]
@@ -95,6 +94,8 @@ public final class Executor: @unchecked Sendable {
         pending.append((name, reason == .forced))
       }
     }
+    // Leftovers of killed runs only matter to runs about to execute; a no-op run skips the scan.
+    if !pending.isEmpty { store.recover() }
     let total = pending.count
     var started = 0
     var stopped = false
@@ -152,6 +153,8 @@ public final class Executor: @unchecked Sendable {
         outcomes[name] = .skipped(reason: isCancelled ? "interrupted" : "not started after a failure")
       }
     }
+    // Temporaries of writers that were still being reaped when the run started are gone by now.
+    if total > 0 { store.recover() }
     let lock = updatedLock(previousLock, outputs: outputs)
     if started > 0 { AtomicFile.syncAll() }
     // A no-op run leaves an unchanged lock alone (rewriting it cost a third of a no-op run of 2 000 runs).
@@ -170,8 +173,13 @@ public final class Executor: @unchecked Sendable {
       if let produced = outputs[run.name],
         let hashes = Planner.inputHashes(of: run, outputs: { outputs[$0] })
       {
+        let key = StageKey.compute(for: run, inputHashes: hashes)
+        if let old = previous.stages[run.name], old.key == key, old.outputs == produced, old.inputs == hashes {
+          lock.stages[run.name] = old  // same key ⇒ same params: skip re-parsing them
+          continue
+        }
         lock.stages[run.name] = LockFile.Entry(
-          kind: run.kind, key: StageKey.compute(for: run, inputHashes: hashes), stageVersion: run.stageVersion,
+          kind: run.kind, key: key, stageVersion: run.stageVersion,
           seed: run.seed, params: (try? JSONValue.parse(run.paramsJSON)) ?? .null, inputs: hashes, outputs: produced)
       } else if let old = previous.stages[run.name] {
         lock.stages[run.name] = old

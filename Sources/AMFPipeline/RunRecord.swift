@@ -36,8 +36,10 @@ public struct RunRecord: Codable, Equatable, Sendable {
 public struct RunContext: Sendable {
   /// The stage executable's path.
   public var executable: String
-  /// SHA-256 of the stage executable's bytes.
-  public var executableSHA256: String
+  /// SHA-256 of the stage executable's bytes, computed on first use (hashing a 25 MB binary costs
+  /// ~0.1 s, which a no-op `run` should not pay).
+  public var executableSHA256: String { digest.value }
+  private let digest: LazyString
   /// Package version and commit.
   public var projectVersion: String
   /// This machine's name.
@@ -45,9 +47,33 @@ public struct RunContext: Sendable {
 
   /// Creates a context.
   public init(executable: String, executableSHA256: String, projectVersion: String, host: String) {
+    self.init(executable: executable, projectVersion: projectVersion, host: host) { executableSHA256 }
+  }
+
+  /// Creates a context whose executable digest is computed by `digest` when a run record first needs it.
+  public init(executable: String, projectVersion: String, host: String,
+              digest: @escaping @Sendable () -> String) {
     self.executable = executable
-    self.executableSHA256 = executableSHA256
+    self.digest = LazyString(digest)
     self.projectVersion = projectVersion
     self.host = host
+  }
+}
+
+/// A string computed once, on first access, thread-safely.
+final class LazyString: @unchecked Sendable {
+  private let lock = NSLock()
+  private var cached: String?
+  private let compute: @Sendable () -> String
+
+  init(_ compute: @escaping @Sendable () -> String) { self.compute = compute }
+
+  var value: String {
+    lock.withLock {
+      if let cached { return cached }
+      let value = compute()
+      cached = value
+      return value
+    }
   }
 }

@@ -62,6 +62,16 @@ public struct Store: Sendable {
     return removed
   }
 
+  /// Removes every temporary of `key`'s outputs, whoever left it: called while holding the key's lock,
+  /// when no live writer of this key can exist (an orphan that survived its orchestrator loses its rename).
+  public func removeTemporaries(key: String) {
+    let folderURL = folder(for: key)
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: folderURL.path)) ?? []
+    for name in names where name.hasPrefix(".\(key).") && name.contains(AtomicFile.temporaryMarker) {
+      unlink(folderURL.appendingPathComponent(name).path)
+    }
+  }
+
   /// Holds the per-key lock of `key` until `release()`.
   public final class KeyLock: @unchecked Sendable {
     private var descriptor: Int32

@@ -57,10 +57,9 @@ public struct PipelineSession: Sendable {
     guard FileManager.default.isExecutableFile(atPath: executable.path) else {
       throw PipelineError.unreadable(path: executable.path, reason: "not an executable stage binary")
     }
-    let digest = (try? FileBytesHasher().contentHash(of: executable)) ?? "unknown"
     let context = RunContext(
-      executable: executable.path, executableSHA256: digest, projectVersion: ProjectVersion.description,
-      host: ProcessInfo.processInfo.hostName)
+      executable: executable.path, projectVersion: ProjectVersion.description, host: ProcessInfo.processInfo.hostName
+    ) { (try? FileBytesHasher().contentHash(of: executable)) ?? "unknown" }
     return Executor(
       graph: graph, store: store, hasher: hasher, runner: SubprocessStageRunner(executable: executable),
       context: context, log: log)
