@@ -1,7 +1,8 @@
 // swift-tools-version:6.0
 // The amf package: one library split into layered modules, seven stage executables and a benchmark tool.
-// Layering (lower first): CHDF5, CBLAS → AMFCore → AMFNumerics, AMFArtifacts → AMFStages → AMFCommands →
-// executables. See README.md ("Layout") and ../shared/style/HOUSE-STYLE.md §3.1.
+// Layering (lower first): CHDF5, CBLAS, CProcess → AMFCore → AMFNumerics, AMFArtifacts, AMFEnvironments →
+// AMFPolicy, AMFPipeline (generic engine) → AMFStages → AMFCommands → executables. See README.md ("Layout")
+// and ../shared/style/HOUSE-STYLE.md §3.1.
 import PackageDescription
 
 /// Numeric and I/O modules are compiled with `-O` even in the debug configuration, so that
