@@ -79,20 +79,8 @@ public struct AdaptivePriorPolicy<Scalar: MLPScalar>: Equatable, Sendable {
   }
 }
 
-extension AdaptivePriorPolicy: GaussianPolicy where Scalar == Float {
-  /// The observation dimension.
-  public var observationDimension: Int { architecture.observationDimension }
-  /// The task-feature dimension.
-  public var taskFeatureDimension: Int { architecture.taskFeatureDimension }
-  /// The action dimension.
-  public var actionDimension: Int { architecture.actionDimension }
-
-  /// Mixed μ and log σ for a batch (AMF.md §5 `adaptive_prior`).
-  public func distribution(observations: Matrix<Float>, taskFeatures: Matrix<Float>) throws -> GaussianBatch {
-    let result = try evaluate(observations: observations, taskFeatures: taskFeatures)
-    return GaussianBatch(mean: result.mean, logStd: result.logStd)
-  }
-}
+extension AdaptivePriorPolicy: MLPPolicyKind {}
+extension AdaptivePriorPolicy: GaussianPolicy where Scalar == Float {}
 
 /// Settings of adaptive-prior fine-tuning (AMF.md §5 defaults).
 public struct AdaptivePriorSettings: Codable, Hashable, Sendable {

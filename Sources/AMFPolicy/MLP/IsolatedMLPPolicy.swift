@@ -66,20 +66,8 @@ public struct IsolatedMLPPolicy<Scalar: MLPScalar>: Equatable, Sendable {
   }
 }
 
-extension IsolatedMLPPolicy: GaussianPolicy where Scalar == Float {
-  /// The observation dimension.
-  public var observationDimension: Int { architecture.observationDimension }
-  /// The task-feature dimension.
-  public var taskFeatureDimension: Int { architecture.taskFeatureDimension }
-  /// The action dimension.
-  public var actionDimension: Int { architecture.actionDimension }
-
-  /// μ and log σ of each row's acting network (AMF.md §5 `isolation`).
-  public func distribution(observations: Matrix<Float>, taskFeatures: Matrix<Float>) throws -> GaussianBatch {
-    let result = try evaluate(observations: observations, taskFeatures: taskFeatures)
-    return GaussianBatch(mean: result.mean, logStd: result.logStd)
-  }
-}
+extension IsolatedMLPPolicy: MLPPolicyKind {}
+extension IsolatedMLPPolicy: GaussianPolicy where Scalar == Float {}
 
 extension IsolatedMLPPolicy {
   /// Fine-tunes a copy of π₀ on all collected demonstrations; the tasks with data are the distinct

@@ -43,25 +43,9 @@ extension MLPPolicy {
     let input = try normalizer.networkInput(observations: observations, taskFeatures: taskFeatures)
     return network.dropoutMeans(input: input, passes: passes, dropProbability: dropProbability, using: &rng)
   }
-
-  /// The embedding of each row (AMF.md §2.1): z and σ of this policy. Shapes: see `MLPEmbeddings.embed`.
-  public func embeddings(kind: MLPEmbeddingKind, observations: Matrix<Scalar>, taskFeatures: Matrix<Scalar>)
-    throws(ShapeError) -> Matrix<Scalar>
-  {
-    let result = try evaluate(observations: observations, taskFeatures: taskFeatures)
-    return MLPEmbeddings.embed(kind: kind, features: result.features, logStd: result.logStd)
-  }
 }
 
 extension IsolatedMLPPolicy {
-  /// The embedding of each row: z of the fine-tuned network, σ of the acting one (AMF.md §2.1).
-  public func embeddings(kind: MLPEmbeddingKind, observations: Matrix<Scalar>, taskFeatures: Matrix<Scalar>)
-    throws(ShapeError) -> Matrix<Scalar>
-  {
-    let result = try evaluate(observations: observations, taskFeatures: taskFeatures)
-    return MLPEmbeddings.embed(kind: kind, features: result.features, logStd: result.logStd)
-  }
-
   /// MC-dropout mean passes of each row's acting network (π₀'s head for tasks without data).
   ///
   /// Both networks draw from `rng`, π₀ first; shapes as `MLPPolicy.dropoutMeans`.
@@ -69,34 +53,37 @@ extension IsolatedMLPPolicy {
                            dropProbability: Double, using rng: inout some RandomNumberGenerator)
     throws(ShapeError) -> [Matrix<Scalar>]
   {
-    let base = try prior.dropoutMeans(observations: observations, taskFeatures: taskFeatures, passes: passes,
-                                      dropProbability: dropProbability, using: &rng)
-    let tuned = try fineTuned.dropoutMeans(observations: observations, taskFeatures: taskFeatures, passes: passes,
-                                           dropProbability: dropProbability, using: &rng)
+    let (tuned, base) = try dropoutPasses(
+      prior: prior, fineTuned: fineTuned, observations: observations, taskFeatures: taskFeatures, passes: passes,
+      dropProbability: dropProbability, using: &rng)
     let useTuned = hasData(taskFeatures: taskFeatures)
     return zip(tuned, base).map { Self.select($0, $1, useTuned) }
   }
 }
 
 extension AdaptivePriorPolicy {
-  /// The embedding of each row: z of the fine-tuned network, σ of the mixed policy (AMF.md §2.1).
-  public func embeddings(kind: MLPEmbeddingKind, observations: Matrix<Scalar>, taskFeatures: Matrix<Scalar>)
-    throws(ShapeError) -> Matrix<Scalar>
-  {
-    let result = try evaluate(observations: observations, taskFeatures: taskFeatures)
-    return MLPEmbeddings.embed(kind: kind, features: result.features, logStd: result.logStd)
-  }
-
   /// MC-dropout passes of the mixed mean `α μ_ft + (1 − α) μ₀`, both heads dropped (π₀ draws first).
   public func dropoutMeans(observations: Matrix<Scalar>, taskFeatures: Matrix<Scalar>, passes: Int,
                            dropProbability: Double, using rng: inout some RandomNumberGenerator)
     throws(ShapeError) -> [Matrix<Scalar>]
   {
-    let base = try prior.dropoutMeans(observations: observations, taskFeatures: taskFeatures, passes: passes,
-                                      dropProbability: dropProbability, using: &rng)
-    let tuned = try fineTuned.dropoutMeans(observations: observations, taskFeatures: taskFeatures, passes: passes,
-                                           dropProbability: dropProbability, using: &rng)
+    let (tuned, base) = try dropoutPasses(
+      prior: prior, fineTuned: fineTuned, observations: observations, taskFeatures: taskFeatures, passes: passes,
+      dropProbability: dropProbability, using: &rng)
     let alpha = alpha(taskFeatures: taskFeatures)
     return zip(tuned, base).map { AdaptiveMixing.mix(fineTuned: $0, prior: $1, alpha: alpha) }
   }
+}
+
+/// MC-dropout passes of a fine-tuned network and its prior on the same rows, π₀ drawing first; the mitigated
+/// policies combine them row by row.
+private func dropoutPasses<Scalar: MLPScalar>(
+  prior: MLPPolicy<Scalar>, fineTuned: MLPPolicy<Scalar>, observations: Matrix<Scalar>,
+  taskFeatures: Matrix<Scalar>, passes: Int, dropProbability: Double, using rng: inout some RandomNumberGenerator
+) throws(ShapeError) -> (tuned: [Matrix<Scalar>], base: [Matrix<Scalar>]) {
+  let base = try prior.dropoutMeans(observations: observations, taskFeatures: taskFeatures, passes: passes,
+                                    dropProbability: dropProbability, using: &rng)
+  let tuned = try fineTuned.dropoutMeans(observations: observations, taskFeatures: taskFeatures, passes: passes,
+                                         dropProbability: dropProbability, using: &rng)
+  return (tuned, base)
 }

@@ -78,17 +78,5 @@ public struct MLPPolicy<Scalar: MLPScalar>: Equatable, Sendable {
   }
 }
 
-extension MLPPolicy: GaussianPolicy where Scalar == Float {
-  /// The observation dimension.
-  public var observationDimension: Int { architecture.observationDimension }
-  /// The task-feature dimension.
-  public var taskFeatureDimension: Int { architecture.taskFeatureDimension }
-  /// The action dimension.
-  public var actionDimension: Int { architecture.actionDimension }
-
-  /// μ and clamped log σ for a batch (AMF.md §5).
-  public func distribution(observations: Matrix<Float>, taskFeatures: Matrix<Float>) throws -> GaussianBatch {
-    let result = try evaluate(observations: observations, taskFeatures: taskFeatures)
-    return GaussianBatch(mean: result.mean, logStd: result.logStd)
-  }
-}
+extension MLPPolicy: MLPPolicyKind {}
+extension MLPPolicy: GaussianPolicy where Scalar == Float {}
