@@ -1,8 +1,8 @@
 // swift-tools-version:6.0
 // The amf package: one library split into layered modules, seven stage executables and a benchmark tool.
 // Layering (lower first): CHDF5, CBLAS, CProcess → AMFCore → AMFNumerics, AMFArtifacts, AMFEnvironments →
-// AMFPolicy, AMFPipeline (generic engine) → AMFStages → AMFCommands → executables. See README.md ("Layout")
-// and ../shared/style/HOUSE-STYLE.md §3.1.
+// AMFPolicy, AMFSelection (AMF math), AMFPipeline (generic engine) → AMFStages → AMFCommands → executables.
+// See README.md ("Layout") and ../shared/style/HOUSE-STYLE.md §3.1.
 import PackageDescription
 
 /// Numeric and I/O modules are compiled with `-O` even in the debug configuration, so that
@@ -53,13 +53,16 @@ let package = Package(
       ],
       swiftSettings: optimizedEvenInDebug + vectorizableSquareRoot),
     .target(
+      name: "AMFSelection", dependencies: ["AMFCore", "AMFNumerics"], swiftSettings: optimizedEvenInDebug),
+    .target(
       name: "AMFPipeline",
       dependencies: ["AMFCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Yams", package: "Yams")],
       swiftSettings: optimizedEvenInDebug),
     .target(
       name: "AMFStages",
       dependencies: [
-        "AMFCore", "AMFNumerics", "AMFArtifacts", "AMFEnvironments", "AMFPolicy", "AMFPipeline", "CProcess",
+        "AMFCore", "AMFNumerics", "AMFArtifacts", "AMFEnvironments", "AMFPolicy", "AMFPipeline", "AMFSelection",
+        "CProcess",
       ],
       swiftSettings: optimizedEvenInDebug),
     .target(
@@ -93,6 +96,7 @@ let package = Package(
       name: "AMFStagesTests",
       dependencies: ["AMFStages", "AMFEnvironments", "AMFPolicy", "AMFArtifacts", "AMFTestSupport"],
       exclude: ["Goldens"]),
+    .testTarget(name: "AMFSelectionTests", dependencies: ["AMFSelection", "AMFCore", "AMFNumerics", "AMFTestSupport"]),
     .testTarget(name: "AMFPolicyTests", dependencies: ["AMFPolicy", "AMFArtifacts", "AMFTestSupport"]),
     .testTarget(
       name: "AMFCommandsTests", dependencies: ["AMFCommands", "AMFStages", "AMFPipeline", "AMFTestSupport"]),

@@ -1,0 +1,166 @@
+import AMFNumerics
+import Foundation
+
+/// The GP posterior over the actions of the expert at a fixed, indexed set of points (AMF.md §2.1): what the
+/// information gain needs, and conditioning on a block of those points (greedy batches, §2.4).
+///
+/// Points are the rows given at construction; blocks are contiguous index ranges, so a candidate
+/// demonstration's steps are one range.
+public protocol PosteriorModel: Sendable {
+  /// The number of points.
+  var pointCount: Int { get }
+  /// The observation noise ρ² of a demonstration's actions.
+  var noiseVariance: Double { get }
+  /// The posterior variances `σ²_D(x)` of `points`. Shapes: → (|points|).
+  func variances(_ points: Range<Int>) -> [Double]
+  /// The posterior covariance between two ranges of points. Shapes: → (|a| × |b|).
+  func covariance(_ a: Range<Int>, _ b: Range<Int>) throws -> Matrix<Double>
+  /// The posterior after noisy observations at the points of `block`.
+  func conditioned(on block: Range<Int>) throws -> Self
+}
+
+/// The weight-space posterior of a linear kernel `k(x, x') = φ(x)ᵀφ(x')` (AMF-NN, AMF.md §2.1).
+///
+/// With `Σ_D = (I + ρ⁻² Φ_Dᵀ Φ_D)⁻¹ = L⁻ᵀ L⁻¹` (Cholesky of the p×p precision), the points are kept whitened,
+/// `ψ(x) = L⁻¹ φ(x)`, so `σ²_D(x) = ‖ψ(x)‖²` and covariances are inner products. Conditioning on a block of m
+/// points multiplies the precision by a rank-m term: `I + ρ⁻² Ψ_bᵀ Ψ_b = L₂ L₂ᵀ`, `ψ ← L₂⁻¹ ψ` (one p×p
+/// Cholesky per pick; the gain of a candidate never forms one, see `InformationGain`).
+public struct WeightSpacePosterior: PosteriorModel {
+  public let noiseVariance: Double
+  /// The whitened points ψ(x). Shapes: (n × p).
+  public private(set) var whitened: Matrix<Double>
+
+  /// The posterior given conditioning embeddings `Φ_D`.
+  ///
+  /// Shapes: `points: (n × p)`, `conditioning: (n_D × p)` (n_D may be 0: the prior `Σ = I`).
+  /// Complexity: `n_D p² + p³/3 + n p²` flops.
+  public init(points: Matrix<Double>, conditioning: Matrix<Double>, noiseVariance: Double) throws {
+    precondition(conditioning.rows == 0 || conditioning.columns == points.columns, "embedding widths differ")
+    self.noiseVariance = noiseVariance
+    guard conditioning.rows > 0 else {
+      whitened = points
+      return
+    }
+    var precision = Matrix<Double>.identity(points.columns)  // (p × p)
+    try Matrix.multiply(conditioning, transposed: true, conditioning, into: &precision, alpha: 1 / noiseVariance, beta: 1)
+    whitened = try Self.whiten(points, precision: precision)
+  }
+
+  public var pointCount: Int { whitened.rows }
+
+  public func variances(_ points: Range<Int>) -> [Double] {
+    let p = whitened.columns
+    return points.map { row in
+      var total = 0.0
+      for k in 0..<p { total += whitened.storage[row * p + k] * whitened.storage[row * p + k] }
+      return total
+    }
+  }
+
+  public func covariance(_ a: Range<Int>, _ b: Range<Int>) throws -> Matrix<Double> {
+    try whitened.rowBlock(a).multiplied(by: whitened.rowBlock(b), transposingOther: true)
+  }
+
+  public func conditioned(on block: Range<Int>) throws -> WeightSpacePosterior {
+    let rows = whitened.rowBlock(block)  // (m × p)
+    var precision = Matrix<Double>.identity(whitened.columns)  // (p × p)
+    try Matrix.multiply(rows, transposed: true, rows, into: &precision, alpha: 1 / noiseVariance, beta: 1)
+    var result = self
+    result.whitened = try Self.whiten(whitened, precision: precision)
+    return result
+  }
+
+  /// `Φ L⁻ᵀ` with `precision = L Lᵀ`.
+  private static func whiten(_ points: Matrix<Double>, precision: Matrix<Double>) throws -> Matrix<Double> {
+    let factor = try Cholesky.factor(precision)
+    return try factor.solveLower(points.transposed()).transposed()
+  }
+}
+
+/// The function-space posterior of a kernel GP (AMF-GP, AMF.md §2.1): `cov_D(a, b) = k(a, b) − U_aᵀ U_b`
+/// with `U = L_D⁻¹ k(D, ·)`, `K_D + ρ² I = L_D L_Dᵀ`.
+///
+/// Conditioning on a block b appends the rows `L_A⁻¹ cov_D(b, ·)` (`cov_D(b, b) + ρ² I = L_A L_Aᵀ`) to U:
+/// the block extension of the Cholesky factor of D ∪ b, never a refactorization.
+public struct FunctionSpacePosterior<K: Kernel>: PosteriorModel {
+  public let noiseVariance: Double
+  /// The kernel.
+  public let kernel: K
+  /// The points (kernel inputs). Shapes: (n × d).
+  public let points: Matrix<Double>
+  /// The low-rank correction. Shapes: (r × n).
+  public private(set) var correction: Matrix<Double>
+
+  /// The posterior given the conditioning inputs D.
+  ///
+  /// Shapes: `points: (n × d)`, `conditioning: (n_D × d)`.
+  /// Complexity: `n_D³/3 + n_D² n` flops.
+  public init(kernel: K, points: Matrix<Double>, conditioning: Matrix<Double>, noiseVariance: Double) throws {
+    self.kernel = kernel
+    self.points = points
+    self.noiseVariance = noiseVariance
+    guard conditioning.rows > 0 else {
+      correction = Matrix(rows: 0, columns: points.rows)
+      return
+    }
+    var gram = kernel.gram(conditioning)  // (n_D × n_D)
+    for i in 0..<gram.rows { gram[i, i] += noiseVariance }
+    let factor = try Cholesky.factor(gram)
+    correction = try factor.solveLower(try kernel.covariance(conditioning, points))
+  }
+
+  public var pointCount: Int { points.rows }
+
+  public func variances(_ range: Range<Int>) -> [Double] {
+    let prior = kernel.variances(points.rowBlock(range))
+    let n = correction.columns
+    return range.enumerated().map { offset, column in
+      var total = prior[offset]
+      for r in 0..<correction.rows { total -= correction.storage[r * n + column] * correction.storage[r * n + column] }
+      return total
+    }
+  }
+
+  public func covariance(_ a: Range<Int>, _ b: Range<Int>) throws -> Matrix<Double> {
+    var result = try kernel.covariance(points.rowBlock(a), points.rowBlock(b))  // (|a| × |b|)
+    guard correction.rows > 0 else { return result }
+    try Matrix.multiply(correction.columnBlock(a), transposed: true, correction.columnBlock(b), into: &result, alpha: -1, beta: 1)
+    return result
+  }
+
+  public func conditioned(on block: Range<Int>) throws -> FunctionSpacePosterior<K> {
+    var corner = try covariance(block, block)  // (m × m)
+    for i in 0..<corner.rows { corner[i, i] += noiseVariance }
+    let factor = try Cholesky.factor(corner)
+    let added = try factor.solveLower(try covariance(block, 0..<pointCount))  // (m × n)
+    var result = self
+    result.correction = Matrix(stacking: correction, added)
+    return result
+  }
+}
+
+extension Matrix {
+  /// The rows in `range` as a new matrix. Shapes: → (|range| × columns).
+  func rowBlock(_ range: Range<Int>) -> Matrix {
+    var result = Matrix(rows: range.count, columns: columns)
+    result.storage.replaceSubrange(
+      0..<(range.count * columns), with: storage[(range.lowerBound * columns)..<(range.upperBound * columns)])
+    return result
+  }
+
+  /// The columns in `range` as a new matrix. Shapes: → (rows × |range|).
+  func columnBlock(_ range: Range<Int>) -> Matrix {
+    var result = Matrix(rows: rows, columns: range.count)
+    for row in 0..<rows {
+      for (offset, column) in range.enumerated() { result.storage[row * range.count + offset] = storage[row * columns + column] }
+    }
+    return result
+  }
+
+  /// `top` over `bottom`. Shapes: (r₁ × n), (r₂ × n) → ((r₁ + r₂) × n).
+  init(stacking top: Matrix, _ bottom: Matrix) {
+    precondition(top.columns == bottom.columns || top.rows == 0, "stacking \(top.shape) over \(bottom.shape)")
+    self.init(rows: top.rows + bottom.rows, columns: bottom.columns)
+    storage = top.storage + bottom.storage
+  }
+}

@@ -1,0 +1,152 @@
+import AMFNumerics
+
+/// `amf` (AMF.md §2.3–2.4): the candidate task whose (importance-weighted) demonstration carries the most
+/// information about the expert's actions at the target tasks' states,
+///
+///     score(c') = Σ_c μ(c) Σ_i w̄_i(c) Σ_t Σ_j w̄_j(c') · ½ log(σ²_D(x^c_{i,t}) / σ²_{D ∪ X'_j(c')}(x^c_{i,t})),
+///
+/// picked greedily: after choosing c*, the posterior is conditioned on its most likely proxy demonstration
+/// `X'_{j*}(c*)`, `j* = argmax_j w̄_j(c*)` (ties — always without importance weights — go to the most recent
+/// pool trajectory of task c* itself), and the candidates are re-scored; a task may be picked twice.
+///
+/// Targets and blocks whose importance weight is below `minWeight` are skipped (they change a score by at
+/// most that weight times a gain); the argmax block of every candidate is always kept.
+/// Complexity per pick: `Σ_blocks (m² p + m p n_T + m² n_T)` flops in weight space (p = embedding width,
+/// n_T = active targets, m = block length), one p×p Cholesky to condition.
+public enum AMFStrategy: SelectionStrategy {
+  public static let name = "amf"
+  public static let needsEmbeddings = true
+
+  public static func select(_ problem: SelectionProblem) throws -> SelectionResult {
+    try problem.validate()
+    guard let embeddings = problem.embeddings, let weights = problem.weights else {
+      throw SelectionError.missingInput(strategy: name, input: "embeddings")
+    }
+    let plan = try ActivePoints(problem, weights: weights)
+    switch embeddings {
+    case .weightSpace(let targets, let candidates, let conditioning):
+      let model = try WeightSpacePosterior(
+        points: try plan.gather(targets: targets, candidates: candidates), conditioning: conditioning,
+        noiseVariance: problem.noiseVariance)
+      return try greedy(problem, plan: plan, weights: weights, model: model)
+    case .functionSpace(let kernel, let targets, let candidates, let conditioning):
+      let model = try FunctionSpacePosterior(
+        kernel: kernel, points: try plan.gather(targets: targets, candidates: candidates),
+        conditioning: conditioning, noiseVariance: problem.noiseVariance)
+      return try greedy(problem, plan: plan, weights: weights, model: model)
+    }
+  }
+
+  /// The score of every candidate task under `model` (NaN for non-candidates).
+  static func scores(
+    _ problem: SelectionProblem, plan: ActivePoints, model: some PosteriorModel
+  ) throws -> [Double] {
+    var scores = [Double](repeating: 0, count: problem.taskCount)
+    let targetVariances = model.variances(plan.targetRange)
+    for block in plan.blocks {
+      let gains = try InformationGain.gains(
+        model: model, targets: plan.targetRange, targetVariances: targetVariances, block: block.range,
+        targetNoise: problem.targetNoise)
+      var total = 0.0
+      for (gain, weight) in zip(gains, plan.targetWeights) { total += weight * gain }
+      scores[block.task] += block.weight * total
+    }
+    guard scores.allSatisfy(\.isFinite) else { throw SelectionError.nonFinite(quantity: "an information-gain score") }
+    return TieBreak.row(scores, candidates: problem.candidates)
+  }
+
+  private static func greedy<M: PosteriorModel>(
+    _ problem: SelectionProblem, plan: ActivePoints, weights: ImportanceWeights, model initial: M
+  ) throws -> SelectionResult {
+    var model = initial
+    var result = SelectionResult(selected: [], scores: [])
+    let order = problem.tieBreakOrder
+    for pick in 0..<problem.batch {
+      let row = try scores(problem, plan: plan, model: model)
+      let task = TieBreak.argmax(row, candidates: problem.candidates, order: order)
+      result.selected.append(task)
+      result.scores.append(row)
+      let pool = mostLikelyDemonstration(of: task, weights: weights)
+      result.conditionedOn.append(pool)
+      if pick + 1 < problem.batch, let block = plan.blocks.first(where: { $0.task == task && $0.pool == pool }) {
+        model = try model.conditioned(on: block.range)
+      }
+    }
+    return result
+  }
+
+  /// `j* = argmax_j w̄_j(c)`; ties go to a trajectory of task c itself, then to the most recent (highest index).
+  static func mostLikelyDemonstration(of task: Int, weights: ImportanceWeights) -> Int {
+    let values = (0..<weights.poolCount).map { weights.logWeights[$0, task] }
+    let best = values.max() ?? 0
+    let tied = values.indices.filter { TieBreak.isTie(values[$0], best) }
+    let own = tied.filter { weights.poolTasks[$0] == task }
+    return (own.isEmpty ? tied : own).max() ?? 0
+  }
+}
+
+/// The targets and candidate blocks AMF scores, gathered into one compact point set: targets first, then
+/// every kept block's rows.
+struct ActivePoints {
+  /// A kept candidate block and where its rows sit in the compact set.
+  struct Block {
+    var task: Int
+    var pool: Int
+    var weight: Double
+    var range: Range<Int>
+    var sourceRows: Range<Int>
+  }
+
+  /// The kept target rows (indices into the problem's targets).
+  var targetRows: [Int]
+  /// `μ(c) · w̄_i(c)` per kept target.
+  var targetWeights: [Double]
+  /// The kept blocks.
+  var blocks: [Block]
+
+  /// The compact range of the targets.
+  var targetRange: Range<Int> { 0..<targetRows.count }
+
+  init(_ problem: SelectionProblem, weights: ImportanceWeights) throws(SelectionError) {
+    targetRows = []
+    targetWeights = []
+    for (row, label) in problem.targets.enumerated() {
+      let mu = problem.targetWeights[label.task]
+      let w = weights.weight(label.pool, task: label.task)
+      guard mu > 0, w >= problem.minWeight else { continue }
+      targetRows.append(row)
+      targetWeights.append(mu * w)
+    }
+    guard !targetRows.isEmpty else {
+      throw SelectionError.inconsistent(reason: "no target point has positive weight; check the scenario's targets")
+    }
+    blocks = []
+    var next = targetRows.count
+    for block in try problem.candidateBlocks() {
+      let w = weights.weight(block.pool, task: block.task)
+      let isArgmax = AMFStrategy.mostLikelyDemonstration(of: block.task, weights: weights) == block.pool
+      guard w >= problem.minWeight || isArgmax else { continue }
+      blocks.append(
+        Block(task: block.task, pool: block.pool, weight: w, range: next..<(next + block.rows.count),
+              sourceRows: block.rows))
+      next += block.rows.count
+    }
+  }
+
+  /// The compact point matrix: kept target rows, then kept block rows. Shapes: → (n × width).
+  func gather(targets: Matrix<Double>, candidates: Matrix<Double>) throws(SelectionError) -> Matrix<Double> {
+    guard targets.columns == candidates.columns else {
+      throw SelectionError.inconsistent(
+        reason: "target width \(targets.columns) differs from candidate width \(candidates.columns)")
+    }
+    let width = targets.columns
+    var storage: [Double] = []
+    storage.reserveCapacity((targetRows.count + blocks.reduce(0) { $0 + $1.range.count }) * width)
+    for row in targetRows { storage += targets.storage[(row * width)..<((row + 1) * width)] }
+    for block in blocks {
+      storage += candidates.storage[(block.sourceRows.lowerBound * width)..<(block.sourceRows.upperBound * width)]
+    }
+    return (try? Matrix(rows: storage.count / max(width, 1), columns: width, values: storage))
+      ?? Matrix(rows: 0, columns: width)
+  }
+}
