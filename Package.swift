@@ -68,8 +68,8 @@ let package = Package(
     .target(
       name: "AMFCommands",
       dependencies: [
-        "AMFCore", "AMFNumerics", "AMFArtifacts", "AMFEnvironments", "AMFPolicy", "AMFPipeline", "AMFStages",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "AMFCore", "AMFNumerics", "AMFArtifacts", "AMFEnvironments", "AMFPolicy", "AMFPipeline", "AMFSelection",
+        "AMFStages", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
     // MARK: - Executables (one @main each)

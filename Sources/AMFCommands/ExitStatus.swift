@@ -3,6 +3,7 @@ import AMFCore
 import AMFEnvironments
 import AMFPipeline
 import AMFPolicy
+import AMFSelection
 import AMFStages
 import ArgumentParser
 import Foundation
@@ -40,6 +41,7 @@ public enum ExitStatus {
     case StageError.computationFailed: software
     case let error as StageError: error.isUsageError ? usage : dataError
     case is EnvironmentError: dataError
+    case is SelectionError: dataError
     case is InvalidParameter: dataError
     case PolicyError.diverged: software
     case is PolicyError: dataError

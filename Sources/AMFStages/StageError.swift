@@ -16,6 +16,8 @@ public enum StageError: Error, Hashable, Sendable, CustomStringConvertible {
   case invalidParameter(path: String, reason: String)
   /// The stage's computation produced something unusable (a stage bug or a numerical failure).
   case computationFailed(reason: String)
+  /// An input does not fit the others or the params (another environment, task count, round …).
+  case incompatibleInput(role: String, path: String, field: String, reason: String, fix: String)
 
   public var description: String {
     switch self {
@@ -38,6 +40,8 @@ public enum StageError: Error, Hashable, Sendable, CustomStringConvertible {
       "parameter \(path.isEmpty ? "(top level)" : path): \(reason); see --help for every parameter and its default"
     case .computationFailed(let reason):
       "internal error: \(reason)"
+    case .incompatibleInput(let role, let path, let field, let reason, let fix):
+      "input \(role) (\(path)): \(field) \(reason); \(fix)"
     }
   }
 
@@ -45,7 +49,7 @@ public enum StageError: Error, Hashable, Sendable, CustomStringConvertible {
   public var isUsageError: Bool {
     switch self {
     case .malformedArgument, .unknownInput, .missingInput, .invalidOutputs: true
-    case .unavailable, .unreadableParamsFile, .invalidParameter, .computationFailed: false
+    case .unavailable, .unreadableParamsFile, .invalidParameter, .computationFailed, .incompatibleInput: false
     }
   }
 }

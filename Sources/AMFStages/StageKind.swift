@@ -26,7 +26,8 @@ public enum StageKind: String, CaseIterable, Sendable, Codable {
     case .embed:
       [("policy", .policy, "the current policy π_r"), ("demonstrations", .demonstrations, "collected demonstrations D_r")]
     case .select:
-      [("embeddings", .embeddings, "the round's embeddings"),
+      [("embeddings", .embeddings, "the round's embeddings (amf, uncertainty)"),
+       ("demonstrations", .demonstrations, "collected demonstrations D_r, for counts (rebalancing, r ≥ 2)"),
        ("pretraining", .demonstrations, "pre-training demonstrations (rebalancing only)")]
     case .finetune:
       [("prior", .policy, "the pre-trained policy π₀"), ("demonstrations", .demonstrations, "collected D_r"),
@@ -65,7 +66,7 @@ public enum StageKind: String, CaseIterable, Sendable, Codable {
   public var pendingIssue: Int? {
     switch self {
     case .pretrain: nil
-    case .embed, .select: 5
+    case .embed, .select: nil
     case .finetune, .evaluate, .report: 6
     }
   }
@@ -80,7 +81,9 @@ extension StageKind {
     if let issue = pendingIssue { throw StageError.unavailable(stage: executableName, issue: issue) }
     switch self {
     case .pretrain: return try StageDriver.execute(PretrainStage.self, request: request, progress: progress)
-    case .embed, .select, .finetune, .evaluate, .report:
+    case .embed: return try StageDriver.execute(EmbedStage.self, request: request, progress: progress)
+    case .select: return try StageDriver.execute(SelectStage.self, request: request, progress: progress)
+    case .finetune, .evaluate, .report:
       throw StageError.unavailable(stage: executableName, issue: pendingIssue ?? 0)
     }
   }
@@ -89,7 +92,9 @@ extension StageKind {
   public var parameterHelp: String? {
     switch self {
     case .pretrain: StageDriver.parameterHelp(PretrainStage.self)
-    case .embed, .select, .finetune, .evaluate, .report: nil
+    case .embed: StageDriver.parameterHelp(EmbedStage.self)
+    case .select: StageDriver.parameterHelp(SelectStage.self)
+    case .finetune, .evaluate, .report: nil
     }
   }
 

@@ -1,10 +1,12 @@
 import AMFCore
 import AMFPipeline
+import AMFSelection
 
 extension ArmManifest {
   /// Expands the arm into stage runs, in a deterministic order: per seed s, `pretrain/seed-s`,
-  /// `evaluate/seed-s/round-0`, then per round r = 1 … N/B `embed`, `select`, `finetune`, `evaluate`
-  /// (`…/seed-s/round-r`); last one `report` over every evaluation. Names start with `prefix`.
+  /// `evaluate/seed-s/round-0`, then per round r = 1 … N/B `embed` (only for strategies that read
+  /// embeddings: `amf`, `uncertainty`), `select`, `finetune`, `evaluate` (`…/seed-s/round-r`); last one
+  /// `report` over every evaluation. Names start with `prefix`.
   ///
   /// Each run's params hold exactly what its computation depends on (`PretrainParams` …), so arms share every
   /// stage they compute alike.
@@ -52,16 +54,21 @@ extension ArmManifest {
     for round in 1...budget.rounds {
       let previous = round == 1 ? pretrainRun : name(.finetune, round - 1)
       let collected = round == 1 ? nil : InputReference(run: previous, role: "demonstrations")
-      var embedInputs = ["policy": InputReference(run: previous, role: "policy")]
-      embedInputs["demonstrations"] = collected
-      runs.append(
-        try Self.run(
-          name(.embed, round), .embed, seed: seed,
-          params: EmbedParams(env: env, scenario: scenario, embed: embed, importance: select.importance, round: round),
-          inputs: embedInputs))
-      var selectInputs = ["embeddings": InputReference(run: name(.embed, round), role: "embeddings")]
+      var selectInputs: [String: InputReference] = [:]
+      if SelectionStrategies.named(select.strategy.rawValue)?.needsEmbeddings ?? true {
+        var embedInputs = ["policy": InputReference(run: previous, role: "policy")]
+        embedInputs["demonstrations"] = collected
+        runs.append(
+          try Self.run(
+            name(.embed, round), .embed, seed: seed,
+            params: EmbedParams(
+              env: env, scenario: scenario, embed: embed, importance: select.importance, round: round),
+            inputs: embedInputs))
+        selectInputs["embeddings"] = InputReference(run: name(.embed, round), role: "embeddings")
+      }
       if select.strategy == .rebalancing {
         selectInputs["pretraining"] = InputReference(run: pretrainRun, role: "demonstrations")
+        selectInputs["demonstrations"] = collected
       }
       runs.append(
         try Self.run(

@@ -47,6 +47,9 @@ public struct PretrainParams: Codable, Hashable, Sendable {
 }
 
 /// What the embed stage of one round computes from.
+///
+/// Decoding is strict; absent sections take their defaults (`env: {name: integrator2d}`, `scenario:
+/// targeted`, round 1).
 public struct EmbedParams: Codable, Hashable, Sendable {
   /// The environment (rollouts of the current policy).
   public var env: EnvironmentSettings
@@ -58,9 +61,45 @@ public struct EmbedParams: Codable, Hashable, Sendable {
   public var importance: ImportanceSettings
   /// The round r ≥ 1.
   public var round: Int
+
+  enum CodingKeys: String, CodingKey, CaseIterable { case env, scenario, embed, importance, round }
+
+  /// Creates params.
+  public init(
+    env: EnvironmentSettings = EnvironmentSettings(name: .integrator2d), scenario: Scenario = Scenario(.targeted),
+    embed: EmbedSettings = EmbedSettings(), importance: ImportanceSettings = ImportanceSettings(), round: Int = 1
+  ) {
+    self.env = env
+    self.scenario = scenario
+    self.embed = embed
+    self.importance = importance
+    self.round = round
+  }
+
+  /// Decodes strictly, filling defaults, and validates.
+  public init(from decoder: any Decoder) throws {
+    try decoder.rejectUnknownKeys(CodingKeys.self)
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    self.init()
+    env = try c.decodeIfPresent(EnvironmentSettings.self, forKey: .env) ?? env
+    scenario = try c.decodeIfPresent(Scenario.self, forKey: .scenario) ?? scenario
+    embed = try c.decodeIfPresent(EmbedSettings.self, forKey: .embed) ?? embed
+    importance = try c.decodeIfPresent(ImportanceSettings.self, forKey: .importance) ?? importance
+    round = try c.decodeIfPresent(Int.self, forKey: .round) ?? round
+    try decoder.validating {
+      try requireAtLeast(1, round, "round")
+      do {
+        try scenario.validate(for: env)
+      } catch let error as InvalidParameter {
+        throw InvalidParameter(["scenario"] + error.field, reason: error.reason)
+      }
+    }
+  }
 }
 
 /// What the select stage of one round computes from.
+///
+/// Decoding is strict; absent keys take their defaults (`batch: 2`, round 1, 12 tasks, `scenario: targeted`).
 public struct SelectParams: Codable, Hashable, Sendable {
   /// The selection settings.
   public var select: SelectSettings
@@ -73,8 +112,37 @@ public struct SelectParams: Codable, Hashable, Sendable {
   /// The scenario (targets μ).
   public var scenario: Scenario
 
-  enum CodingKeys: String, CodingKey {
+  enum CodingKeys: String, CodingKey, CaseIterable {
     case select, batch, round, taskCount = "task_count", scenario
+  }
+
+  /// Creates params.
+  public init(
+    select: SelectSettings = SelectSettings(), batch: Int = 2, round: Int = 1, taskCount: Int = 12,
+    scenario: Scenario = Scenario(.targeted)
+  ) {
+    self.select = select
+    self.batch = batch
+    self.round = round
+    self.taskCount = taskCount
+    self.scenario = scenario
+  }
+
+  /// Decodes strictly, filling defaults, and validates.
+  public init(from decoder: any Decoder) throws {
+    try decoder.rejectUnknownKeys(CodingKeys.self)
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    self.init()
+    select = try c.decodeIfPresent(SelectSettings.self, forKey: .select) ?? select
+    batch = try c.decodeIfPresent(Int.self, forKey: .batch) ?? batch
+    round = try c.decodeIfPresent(Int.self, forKey: .round) ?? round
+    taskCount = try c.decodeIfPresent(Int.self, forKey: .taskCount) ?? taskCount
+    scenario = try c.decodeIfPresent(Scenario.self, forKey: .scenario) ?? scenario
+    try decoder.validating {
+      try requireAtLeast(1, batch, "batch")
+      try requireAtLeast(1, round, "round")
+      try requireAtLeast(1, taskCount, "task_count")
+    }
   }
 }
 
