@@ -77,7 +77,7 @@ let package = Package(
     .executableTarget(
       name: "amf-bench",
       dependencies: [
-        "AMFCore", "AMFNumerics", "AMFArtifacts", "AMFEnvironments", "AMFPolicy", "AMFPipeline",
+        "AMFCore", "AMFNumerics", "AMFArtifacts", "AMFEnvironments", "AMFPolicy", "AMFPipeline", "AMFSelection",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 

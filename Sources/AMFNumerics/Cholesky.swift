@@ -134,6 +134,28 @@ public struct CholeskyFactor: Equatable, Sendable {
     try solve(Matrix(rows: vector.count, columns: 1, values: vector)).storage
   }
 
+  /// Solves `X·Lᵀ = B` for X, row by row: each row x of the result is `L⁻¹ b` for the row b of B.
+  ///
+  /// Whitens row vectors without transposing them: `‖x‖² = bᵀ(A + jitter·I)⁻¹b`.
+  /// Shapes: `rows: (k × n)` → `(k × n)`.
+  /// Complexity: `n²·k` flops.
+  public func solveLowerRows(_ rows: Matrix<Double>) throws(ShapeError) -> Matrix<Double> {
+    let n = dimension
+    let k = rows.rows
+    guard rows.columns == n else {
+      throw ShapeError.mismatch(operation: "row-wise triangular solve", expected: Shape(k, n), found: rows.shape)
+    }
+    var result = rows
+    guard n > 0, k > 0 else { return result }
+    lower.storage.withUnsafeBufferPointer { factor in
+      result.storage.withUnsafeMutableBufferPointer { buffer in
+        cblas_dtrsm(CblasRowMajor, CblasRight, CblasLower, CblasTrans, CblasNonUnit, Int32(k), Int32(n), 1,
+                    factor.baseAddress, Int32(n), buffer.baseAddress, Int32(n))
+      }
+    }
+    return result
+  }
+
   /// Solves the triangular system `L·W = B` (forward substitution, `cblas_dtrsm`).
   ///
   /// `‖L⁻¹b‖² = bᵀ(A + jitter·I)⁻¹b`, which is how posterior variances are computed without an inverse.

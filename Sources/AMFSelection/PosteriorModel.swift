@@ -73,7 +73,7 @@ public struct WeightSpacePosterior: PosteriorModel {
   /// `Φ L⁻ᵀ` with `precision = L Lᵀ`.
   private static func whiten(_ points: Matrix<Double>, precision: Matrix<Double>) throws -> Matrix<Double> {
     let factor = try Cholesky.factor(precision)
-    return try factor.solveLower(points.transposed()).transposed()
+    return try factor.solveLowerRows(points)
   }
 }
 
