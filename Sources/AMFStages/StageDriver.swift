@@ -184,6 +184,7 @@ public enum StageDriver {
       let artifact = try ArtifactFile.read(URL(fileURLWithPath: parts[1]), expecting: entry.kind)
       inputs.artifacts[role] = artifact
       inputs.hashes[role] = try artifact.contentHash()
+      inputs.paths[role] = parts[1]
     }
     return inputs
   }

@@ -30,7 +30,9 @@ public enum StageKind: String, CaseIterable, Sendable, Codable {
        ("pretraining", .demonstrations, "pre-training demonstrations (rebalancing only)")]
     case .finetune:
       [("prior", .policy, "the pre-trained policy π₀"), ("demonstrations", .demonstrations, "collected D_r"),
-       ("selection", .selection, "the round's selection")]
+       ("selection", .selection, "the round's selection"),
+       (FinetuneStage.recordedRole, .demonstrations,
+        "recorded demonstrations to use instead of the simulated expert (--demonstrations-from FILE; optional)")]
     case .evaluate:
       [("policy", .policy, "the policy to evaluate"),
        ("demonstrations", .demonstrations, "the demonstrations it was fine-tuned on, for per-task counts (optional)")]
@@ -64,9 +66,9 @@ public enum StageKind: String, CaseIterable, Sendable, Codable {
   /// The issue that brings the stage's computation, while it is not in this build.
   public var pendingIssue: Int? {
     switch self {
-    case .pretrain: nil
+    case .pretrain, .finetune, .evaluate: nil
     case .embed, .select: 5
-    case .finetune, .evaluate, .report: 6
+    case .report: 6
     }
   }
 }
@@ -80,7 +82,9 @@ extension StageKind {
     if let issue = pendingIssue { throw StageError.unavailable(stage: executableName, issue: issue) }
     switch self {
     case .pretrain: return try StageDriver.execute(PretrainStage.self, request: request, progress: progress)
-    case .embed, .select, .finetune, .evaluate, .report:
+    case .finetune: return try StageDriver.execute(FinetuneStage.self, request: request, progress: progress)
+    case .evaluate: return try StageDriver.execute(EvaluateStage.self, request: request, progress: progress)
+    case .embed, .select, .report:
       throw StageError.unavailable(stage: executableName, issue: pendingIssue ?? 0)
     }
   }
@@ -89,7 +93,9 @@ extension StageKind {
   public var parameterHelp: String? {
     switch self {
     case .pretrain: StageDriver.parameterHelp(PretrainStage.self)
-    case .embed, .select, .finetune, .evaluate, .report: nil
+    case .finetune: StageDriver.parameterHelp(FinetuneStage.self)
+    case .evaluate: StageDriver.parameterHelp(EvaluateStage.self)
+    case .embed, .select, .report: nil
     }
   }
 
