@@ -41,15 +41,16 @@ extension FinetuneStage {
         observations: rows.observations, taskFeatures: rows.taskFeatures, actions: rows.actions)
       return try fineTuneMLP(
         mlp, on: data, tasks: Set(collected.demonstrations.map(\.task)), params: params, priorHash: priorHash,
-        environment: environment, stream: seed.derived("finetune/round-\(params.round)/policy"), progress: progress)
+        environment: environment, seed: seed, progress: progress)
     }
   }
 
   private static func fineTuneMLP(
     _ prior: MLPPolicy<Float>, on data: BehaviorCloningData<Float>, tasks: Set<Int>, params: FinetuneParams,
-    priorHash: String, environment: any ControlEnvironment, stream: Seed, progress: StageProgress
+    priorHash: String, environment: any ControlEnvironment, seed: Seed, progress: StageProgress
   ) throws -> PolicyCheckpoint {
     let settings = params.finetune
+    let stream = seed.derived("finetune/round-\(params.round)/policy")
     let network = BehaviorCloningSettings(batchSize: settings.batchSize, learningRate: settings.learningRate)
     switch settings.mitigation {
     case .isolation, .disabled:
@@ -62,6 +63,15 @@ extension FinetuneStage {
       let withData = featureMatrix(tasks.sorted(), environment: environment)
       return .isolation(IsolatedMLPPolicy(prior: prior, fineTuned: trainer.policy, tasksWithData: withData))
     case .adaptivePrior:
+      var data = data
+      if settings.priorRehearsal > 0 {
+        let untouched = (0..<environment.taskCount).filter { !tasks.contains($0) }
+        let rehearsal = try rehearsalData(
+          prior, tasks: untouched, rollouts: settings.priorRehearsal, environment: environment,
+          seed: seed.derived("finetune/round-\(params.round)/rehearsal"))
+        progress.log("prior rehearsal: \(rehearsal.count) steps of π₀ on the \(untouched.count) tasks without data")
+        data = try data.appending(rehearsal)
+      }
       let adaptive = AdaptivePriorSettings(
         network: network, alphaLearningRate: settings.alphaLearningRate,
         alphaRegularization: settings.alphaPenalty)
@@ -90,6 +100,40 @@ extension FinetuneStage {
     }
   }
 
+  /// π₀'s own behaviour on `tasks` as training rows (`finetune.prior_rehearsal`, a project option): `rollouts`
+  /// mean-action episodes of π₀ per task, start states from `seed.derived("rehearsal/task-c/episode-i")`, each
+  /// step labelled with an action sampled from π₀ there (`seed.derived("labels")`), so behaviour cloning on
+  /// them fits π₀'s mean and σ. It distils π₀ into the fine-tuned network where no data constrains it
+  /// (generative replay, as in "Learning without Forgetting"); it never reads the pre-training data.
+  ///
+  /// Shapes: → `(tasks.count · rollouts · H)` rows.
+  static func rehearsalData(
+    _ prior: MLPPolicy<Float>, tasks: [Int], rollouts: Int, environment: any ControlEnvironment, seed: Seed
+  ) throws -> BehaviorCloningData<Float> {
+    var controller = PolicyController(policy: prior, environment: environment)
+    let requests = Rollout.requests(seed: seed, tasks: tasks, episodesPerTask: rollouts, stream: "rehearsal")
+    let episodes = environment.rollOut(controller: &controller, requests: requests)
+    if let failure = controller.failure { throw failure }
+    let (d, k) = (environment.observationDimension, environment.taskFeatureDimension)
+    var observations: [Float] = []
+    var features: [Float] = []
+    for episode in episodes {
+      observations += episode.observations.map { Float($0) }
+      let row = environment.taskFeatures(of: episode.task).map { Float($0) }
+      for _ in 0..<episode.stepCount { features += row }
+    }
+    let count = observations.count / d
+    let states = try Matrix(rows: count, columns: d, values: observations)  // (n × d)
+    let taskFeatures = try Matrix(rows: count, columns: k, values: features)  // (n × k)
+    let (mean, logStd, _) = try prior.evaluate(observations: states, taskFeatures: taskFeatures)
+    var generator = seed.derived("labels").generator()
+    var actions = mean  // (n × A)
+    for index in actions.storage.indices {
+      actions.storage[index] += Float(Foundation.exp(Double(logStd.storage[index])) * generator.normal())
+    }
+    return try BehaviorCloningData(observations: states, taskFeatures: taskFeatures, actions: actions)
+  }
+
   /// f(c) of `tasks` as float32 rows. Shapes: `(tasks.count × k)`.
   static func featureMatrix(_ tasks: [Int], environment: any ControlEnvironment) -> Matrix<Float> {
     let k = environment.taskFeatureDimension
@@ -98,5 +142,17 @@ extension FinetuneStage {
       for (j, value) in environment.taskFeatures(of: task).enumerated() { matrix.storage[row * k + j] = Float(value) }
     }
     return matrix
+  }
+}
+
+extension BehaviorCloningData where Scalar == Float {
+  /// These rows followed by `other`'s. Shapes: `(n × ·)` and `(m × ·)` → `((n + m) × ·)`.
+  func appending(_ other: BehaviorCloningData) throws -> BehaviorCloningData {
+    func stacked(_ a: Matrix<Float>, _ b: Matrix<Float>) throws -> Matrix<Float> {
+      try Matrix(rows: a.rows + b.rows, columns: a.columns, values: a.storage + b.storage)
+    }
+    return try BehaviorCloningData(
+      observations: try stacked(observations, other.observations),
+      taskFeatures: try stacked(taskFeatures, other.taskFeatures), actions: try stacked(actions, other.actions))
   }
 }

@@ -31,35 +31,62 @@ import Testing
   }
 
   /// Runs the study for `mitigations` with `steps` fine-tuning steps and `picks` (round 1's selection).
-  static func study(_ mitigations: [Mitigation], steps: Int, picks: [Int], pretrainSteps: Int = 20_000) throws
-    -> (prior: Measurement, tuned: [Mitigation: Measurement])
+  static func study(_ variants: [(String, FinetuneSettings)], picks: [Int], seed: UInt64 = 0) throws
+    -> (prior: Measurement, tuned: [String: Measurement])
   {
     let env = EnvironmentSettings(name: .reacher)
-    var pretrain = PretrainParams(env: env, scenario: Scenario(.mismatch))
-    pretrain.pretrain.steps = pretrainSteps
-    let prior = try FinetuneFixtures.prior(pretrain, seed: 0)
+    let pretrain = PretrainParams(env: env, scenario: Scenario(.mismatch))
+    let prior = try FinetuneFixtures.prior(pretrain, seed: seed)
     let setup = try PretrainSetup(env: env, scenario: Scenario(.mismatch), demosPerTask: 1)
     let priorMeasurement = try measure(try PolicyCheckpoint(artifactContent: prior.content, file: "").policy, setup)
-    print("forgetting: " + describe("π₀", priorMeasurement))
-    var tuned: [Mitigation: Measurement] = [:]
-    for mitigation in mitigations {
-      var params = FinetuneParams(env: env, scenario: Scenario(.mismatch))
-      params.finetune.steps = steps
-      params.finetune.mitigation = mitigation
+    print("forgetting: seed \(seed) " + describe("π₀", priorMeasurement))
+    var tuned: [String: Measurement] = [:]
+    for (name, settings) in variants {
+      let params = FinetuneParams(env: env, scenario: Scenario(.mismatch), finetune: settings)
       let result = try FinetuneFixtures.finetune(
-        ["prior": prior, "selection": try FinetuneFixtures.selection(picks)], params: params)
+        ["prior": prior, "selection": try FinetuneFixtures.selection(picks)], params: params, seed: seed)
       let measurement = try measure(result.policy.policy, setup)
-      print("forgetting: " + describe(mitigation.rawValue, measurement))
-      tuned[mitigation] = measurement
+      print("forgetting: seed \(seed) " + describe(name, measurement))
+      tuned[name] = measurement
     }
     return (priorMeasurement, tuned)
   }
 
-  /// Isolation keeps the covered tasks exactly; measured numbers are in docs/stages.md.
-  @Test func isolationKeepsUntouchedTasksWhileOtherMitigationsAreMeasured() throws {
-    let (prior, tuned) = try Self.study([.isolation, .adaptivePrior, .disabled], steps: 3000, picks: Array(6..<12))
-    let isolation = try #require(tuned[.isolation])
+  static func settings(_ mitigation: Mitigation, rehearsal: Int = 0) -> FinetuneSettings {
+    var settings = FinetuneSettings()
+    settings.mitigation = mitigation
+    settings.priorRehearsal = rehearsal
+    return settings
+  }
+
+  static let variants = [
+    ("isolation", settings(.isolation)), ("adaptive_prior", settings(.adaptivePrior)), ("none", settings(.disabled)),
+    ("adaptive_prior+rehearsal2", settings(.adaptivePrior, rehearsal: 2)),
+  ]
+
+  /// Seed 0 (about 15 s on 2 cores), measured: π₀ covered 1.000 / uncovered 0.000; `isolation` 1.000 / 0.783
+  /// (covered tasks bit-identical to π₀); `adaptive_prior` 0.167 / 0.642 (AMF.md §5's limitation: only task 5
+  /// survives); `none` 0.000 / 0.783; `adaptive_prior` with `prior_rehearsal: 2` 1.000 / 0.800 (with 5: 1.000 /
+  /// 0.717, the rehearsal rows dilute the new tasks' batches). `alpha_penalty` 1 or 10 instead of 0.01 does not
+  /// help (covered 0.000 / 0.008): the mixing weight cannot undo a fine-tuned network that moved far.
+  @Test func isolationAndPriorRehearsalKeepUntouchedTasks() throws {
+    let (prior, tuned) = try Self.study(Self.variants, picks: Array(6..<12))
+    let isolation = try #require(tuned["isolation"])
     #expect(isolation.perTask[0..<6] == prior.perTask[0..<6])
-    #expect(isolation.uncovered > prior.uncovered)
+    #expect(isolation.uncovered >= prior.uncovered + 0.5)
+    let rehearsal = try #require(tuned["adaptive_prior+rehearsal2"])
+    #expect(rehearsal.covered >= prior.covered - 0.1 && rehearsal.uncovered >= prior.uncovered + 0.5)
+    let none = try #require(tuned["none"])
+    #expect(none.covered <= prior.covered - 0.5, "plain fine-tuning was expected to forget")
+  }
+
+  /// The same on seeds 1 and 2; only with `AMF_SLOW_TESTS=1` (about 40 s). Numbers in docs/stages.md.
+  @Test(.enabled(if: ProcessInfo.processInfo.environment["AMF_SLOW_TESTS"] == "1"), arguments: [UInt64(1), 2])
+  func moreSeeds(seed: UInt64) throws {
+    let (prior, tuned) = try Self.study(Self.variants, picks: Array(6..<12), seed: seed)
+    let isolation = try #require(tuned["isolation"])
+    #expect(isolation.perTask[0..<6] == prior.perTask[0..<6])
+    let rehearsal = try #require(tuned["adaptive_prior+rehearsal2"])
+    #expect(rehearsal.covered >= prior.covered - 0.1)
   }
 }
