@@ -83,4 +83,17 @@ extension FinetuneStage {
     try InputChecks.check(set, fits: setup, file: file)
     return set
   }
+
+  /// Throws when D_r holds a demonstration collected in round r or later (D_{r+1} passed as D_r), which
+  /// would shift every request number.
+  static func checkEarlierRounds(_ collected: DemonstrationSet?, round: Int, file: String) throws(ArtifactError) {
+    for (index, demo) in (collected?.demonstrations ?? []).enumerated() where InputChecks.isCollected(demo) {
+      guard let collectedIn = Int(demo.source.dropFirst(roundSourcePrefix.count)), collectedIn < round else {
+        throw ArtifactError.invalidValue(
+          file: file, object: "/data/\(DemonstrationSet.demoName(index))@source",
+          reason: "is '\(demo.source)' but this is round \(round), so D_\(round) holds rounds before it only; pass "
+            + "the demonstrations output of round \(round - 1)'s finetune (none in round 1)")
+      }
+    }
+  }
 }

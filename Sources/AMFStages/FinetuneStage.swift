@@ -43,6 +43,7 @@ public enum FinetuneStage: Stage {
     let prior = try readPrior(inputs, params: params, setup: setup)
     let selected = try readSelection(inputs, params: params, setup: setup)
     let collected = try readDemonstrations(inputs, role: "demonstrations", setup: setup)
+    try checkEarlierRounds(collected, round: params.round, file: inputs.path("demonstrations"))
     let picks: [DemonstrationSet.Demonstration]
     if let recorded = try readDemonstrations(inputs, role: recordedRole, setup: setup) {
       picks = try recordedDemonstrations(

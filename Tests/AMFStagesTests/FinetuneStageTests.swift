@@ -3,6 +3,7 @@ import AMFCore
 import AMFEnvironments
 import AMFPipeline
 import AMFPolicy
+import AMFTestSupport
 import Testing
 
 @testable import AMFStages
@@ -32,6 +33,22 @@ import Testing
     }
     #expect(throws: StageError.self) { try Self.decode(EvaluateParams.self, #"{"evaluate":{"episodez":3}}"#) }
     #expect(throws: StageError.self) { try Self.decode(EvaluateParams.self, #"{"round":-1}"#) }
+  }
+
+  /// The expert's demonstrations of a round are pure Swift, so their content hash is pinned exactly; a change
+  /// must bump `StageKind.finetune.algorithmVersion` and re-record (`AMF_RECORD_GOLDENS=1`).
+  @Test func expertDemonstrationsContentHashIsPinned() throws {
+    let setup = try FinetuneFixtures.integrator(Scenario(.targeted))
+    let first = try FinetuneStage.appending(
+      FinetuneStage.expertDemonstrations(for: [9, 4], collected: nil, setup: setup, round: 1, seed: Seed(3)),
+      to: nil, setup: setup, round: 1)
+    let second = try FinetuneStage.appending(
+      FinetuneStage.expertDemonstrations(for: [4, 4], collected: first, setup: setup, round: 2, seed: Seed(3)),
+      to: first, setup: setup, round: 2)
+    let hash = try FinetuneFixtures.artifact(second).contentHash()
+    let version = StageKind.finetune.algorithmVersion
+    let outcome = Golden.check("v\(version) \(hash)\n", named: "finetune-demonstrations.txt")
+    #expect(outcome == .matches, "\(outcome)")
   }
 
   @Test func requestIndicesCountCollectedDemosAndEarlierPicks() {
@@ -191,6 +208,14 @@ import Testing
     let priorEnv = try Self.failure(
       ["prior": prior, "selection": try FinetuneFixtures.selection([2])], params: reacherParams)
     #expect(priorEnv.contains("prior.h5") && priorEnv.contains("env.name=integrator2d"), "\(priorEnv)")
+    let setup = try FinetuneFixtures.integrator()
+    let later = try FinetuneStage.appending(
+      FinetuneStage.expertDemonstrations(for: [1], collected: nil, setup: setup, round: 1, seed: Seed(0)),
+      to: nil, setup: setup, round: 1)
+    let stale = try Self.failure(
+      ["prior": prior, "selection": try FinetuneFixtures.selection([2]),
+       "demonstrations": try FinetuneFixtures.artifact(later)])
+    #expect(stale.contains("/data/demo_0@source: is 'round_1' but this is round 1"), "\(stale)")
   }
 
   /// `--demonstrations-from`: request n of task c is the n-th recorded demo of c; too few is an error
