@@ -29,7 +29,8 @@ public enum StageKind: String, CaseIterable, Sendable, Codable {
       [("embeddings", .embeddings, "the round's embeddings"),
        ("pretraining", .demonstrations, "pre-training demonstrations (rebalancing only)")]
     case .finetune:
-      [("prior", .policy, "the pre-trained policy π₀"), ("demonstrations", .demonstrations, "collected D_r"),
+      [("prior", .policy, "the pre-trained policy π₀"),
+       ("demonstrations", .demonstrations, "collected D_r (none in round 1)"),
        ("selection", .selection, "the round's selection"),
        (FinetuneStage.recordedRole, .demonstrations,
         "recorded demonstrations to use instead of the simulated expert (--demonstrations-from FILE; optional)")]
