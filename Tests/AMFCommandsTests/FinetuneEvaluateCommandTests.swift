@@ -127,6 +127,10 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: folder.file(file).path), "\(name)")
       }
     }
+    let diverged = try Self.finetune(folder, tag: "z", extra: ["--param", "finetune.learning_rate=1e30"])
+    #expect(diverged.status == ExitStatus.software, "\(diverged.standardError)")
+    #expect(diverged.standardError.contains("diverged"), "\(diverged.standardError)")
+    for file in ["out/dz.h5", "out/pz.h5"] { #expect(!FileManager.default.fileExists(atPath: folder.file(file).path)) }
     let evaluation = try Self.evaluate(folder, tag: "x", policy: folder.file("selection.h5").path)
     #expect(evaluation.status == ExitStatus.dataError)
     #expect(evaluation.standardError.contains("amf.kind is 'selection'"))
