@@ -241,3 +241,25 @@ import Testing
     #expect(message.contains("record more demonstrations of task 7"), "\(message)")
   }
 }
+
+/// What the orchestrator passes is what the stages decode: every finetune and evaluate run of an expanded
+/// arm round-trips through strict decoding to the same canonical JSON (so the stage key is stable).
+@Suite struct FinetuneManifestTests {
+  @Test func expandedParamsDecodeToTheSameCanonicalJSON() throws {
+    let yaml = "name: x\nenv: {name: reacher}\nseeds: 3\nbudget: {demos: 4, batch: 2}\nscenario: targeted\n"
+      + "finetune: {steps: 5, mitigation: adaptive_prior, prior_rehearsal: 2}\npretrain: {policy: mlp}\n"
+    let runs = try arm(yaml).stageRuns()
+    var checked = 0
+    for run in runs where run.kind == "finetune" || run.kind == "evaluate" {
+      let document = try JSONValue.parse(run.paramsJSON)
+      let canonical = run.kind == "finetune"
+        ? try StageParameters.decode(FinetuneParams.self, from: document).canonical
+        : try StageParameters.decode(EvaluateParams.self, from: document).canonical
+      #expect(canonical == run.paramsJSON, "\(run.name)")
+      checked += 1
+    }
+    #expect(checked == 2 + 3)
+    let finetune = try #require(runs.first { $0.name == "finetune/seed-3/round-2" })
+    #expect(finetune.paramsJSON.contains(#""prior_rehearsal":2"#) && finetune.paramsJSON.contains(#""round":2"#))
+  }
+}
