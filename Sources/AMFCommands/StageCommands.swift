@@ -61,12 +61,22 @@ public struct SelectCommand: ParsableCommand {
   public func run() throws { try StageCommandSupport.run(.select, options) }
 }
 
-/// `amf-finetune`.
+/// `amf-finetune`; `--demonstrations-from FILE` is the input `demonstrations_from=FILE` (recorded in provenance).
 public struct FinetuneCommand: ParsableCommand {
   public static let configuration = StageCommandSupport.configuration(for: .finetune)
   @OptionGroup public var options: StageOptions
+  @Option(
+    name: .customLong("demonstrations-from"),
+    help: ArgumentHelp(
+      "Take each selected task's next unused demonstration from this demonstrations artifact (e.g. recorded on a "
+        + "real robot) instead of querying the simulated expert.", valueName: "file"))
+  public var demonstrationsFrom: String?
   public init() {}
-  public func run() throws { try StageCommandSupport.run(.finetune, options) }
+  public func run() throws {
+    var options = options
+    if let file = demonstrationsFrom { options.inputs.append("\(FinetuneStage.recordedRole)=\(file)") }
+    try StageCommandSupport.run(.finetune, options)
+  }
 }
 
 /// `amf-evaluate`.

@@ -83,7 +83,7 @@ public struct StageInputs: Sendable {
   public var artifacts: [String: Artifact]
   /// Role → content SHA-256 (what provenance records).
   public var hashes: [String: String]
-  /// Role → the file it was read from (for error messages; empty for in-memory inputs).
+  /// Role → the file it was read from, for error messages (empty for in-memory inputs).
   public var paths: [String: String]
 
   /// Creates inputs.
@@ -93,8 +93,8 @@ public struct StageInputs: Sendable {
     self.paths = paths
   }
 
-  /// The file of `role`, or `<role>` when it was given in memory.
-  public func path(_ role: String) -> String { paths[role] ?? "<\(role)>" }
+  /// The file `role` was read from, or `--input <role>` when it was given in memory.
+  public func path(_ role: String) -> String { paths[role] ?? "--input \(role)" }
 
   /// The artifact of `role`; throws `missingInput` when it was not given.
   public func required(_ role: String) throws -> Artifact {

@@ -30,8 +30,11 @@ public enum StageKind: String, CaseIterable, Sendable, Codable {
        ("demonstrations", .demonstrations, "collected demonstrations D_r, for counts (rebalancing, r ≥ 2)"),
        ("pretraining", .demonstrations, "pre-training demonstrations (rebalancing only)")]
     case .finetune:
-      [("prior", .policy, "the pre-trained policy π₀"), ("demonstrations", .demonstrations, "collected D_r"),
-       ("selection", .selection, "the round's selection")]
+      [("prior", .policy, "the pre-trained policy π₀"),
+       ("demonstrations", .demonstrations, "collected D_r (none in round 1)"),
+       ("selection", .selection, "the round's selection"),
+       (FinetuneStage.recordedRole, .demonstrations,
+        "recorded demonstrations to use instead of the simulated expert (--demonstrations-from FILE; optional)")]
     case .evaluate:
       [("policy", .policy, "the policy to evaluate"),
        ("demonstrations", .demonstrations, "the demonstrations it was fine-tuned on, for per-task counts (optional)")]
@@ -65,9 +68,8 @@ public enum StageKind: String, CaseIterable, Sendable, Codable {
   /// The issue that brings the stage's computation, while it is not in this build.
   public var pendingIssue: Int? {
     switch self {
-    case .pretrain: nil
-    case .embed, .select: nil
-    case .finetune, .evaluate, .report: 6
+    case .pretrain, .embed, .select, .finetune, .evaluate: nil
+    case .report: 6
     }
   }
 }
@@ -83,7 +85,9 @@ extension StageKind {
     case .pretrain: return try StageDriver.execute(PretrainStage.self, request: request, progress: progress)
     case .embed: return try StageDriver.execute(EmbedStage.self, request: request, progress: progress)
     case .select: return try StageDriver.execute(SelectStage.self, request: request, progress: progress)
-    case .finetune, .evaluate, .report:
+    case .finetune: return try StageDriver.execute(FinetuneStage.self, request: request, progress: progress)
+    case .evaluate: return try StageDriver.execute(EvaluateStage.self, request: request, progress: progress)
+    case .report:
       throw StageError.unavailable(stage: executableName, issue: pendingIssue ?? 0)
     }
   }
@@ -94,7 +98,9 @@ extension StageKind {
     case .pretrain: StageDriver.parameterHelp(PretrainStage.self)
     case .embed: StageDriver.parameterHelp(EmbedStage.self)
     case .select: StageDriver.parameterHelp(SelectStage.self)
-    case .finetune, .evaluate, .report: nil
+    case .finetune: StageDriver.parameterHelp(FinetuneStage.self)
+    case .evaluate: StageDriver.parameterHelp(EvaluateStage.self)
+    case .report: nil
     }
   }
 

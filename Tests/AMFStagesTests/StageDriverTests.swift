@@ -137,8 +137,8 @@ import Testing
 
   @Test func unavailableStagesSayWhichIssueBeforeReadingAnything() throws {
     let error = #expect(throws: StageError.self) {
-      try StageKind.finetune.execute(StageRequest(params: ["bogus=1"], outputs: ["/nonexistent/x.h5"]))
+      try StageKind.report.execute(StageRequest(params: ["bogus=1"], outputs: ["/nonexistent/x.h5"]))
     }
-    #expect(error == .unavailable(stage: "amf-finetune", issue: 6))
+    #expect(error == .unavailable(stage: "amf-report", issue: 6))
   }
 }

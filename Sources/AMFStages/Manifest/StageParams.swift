@@ -147,6 +147,9 @@ public struct SelectParams: Codable, Hashable, Sendable {
 }
 
 /// What the finetune stage of one round computes from.
+///
+/// Decoding is strict (an unknown key names the valid ones); absent keys take the defaults
+/// `env: {name: integrator2d}`, `scenario: mismatch`, the `finetune` defaults, `policy: mlp`, `round: 1`.
 public struct FinetuneParams: Codable, Hashable, Sendable {
   /// The environment (the expert queried for the selected tasks).
   public var env: EnvironmentSettings
@@ -158,9 +161,40 @@ public struct FinetuneParams: Codable, Hashable, Sendable {
   public var policy: PolicyKind
   /// The round r ≥ 1.
   public var round: Int
+
+  enum CodingKeys: String, CodingKey, CaseIterable { case env, scenario, finetune, policy, round }
+
+  /// Creates params.
+  public init(
+    env: EnvironmentSettings = EnvironmentSettings(name: .integrator2d), scenario: Scenario = Scenario(.mismatch),
+    finetune: FinetuneSettings = FinetuneSettings(), policy: PolicyKind = .mlp, round: Int = 1
+  ) {
+    self.env = env
+    self.scenario = scenario
+    self.finetune = finetune
+    self.policy = policy
+    self.round = round
+  }
+
+  /// Decodes strictly, filling defaults, and checks the round and that the scenario fits the environment.
+  public init(from decoder: any Decoder) throws {
+    try decoder.rejectUnknownKeys(CodingKeys.self)
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    self.init(
+      env: try c.decodeIfPresent(EnvironmentSettings.self, forKey: .env) ?? EnvironmentSettings(name: .integrator2d),
+      scenario: try c.decodeIfPresent(Scenario.self, forKey: .scenario) ?? Scenario(.mismatch),
+      finetune: try c.decodeIfPresent(FinetuneSettings.self, forKey: .finetune) ?? FinetuneSettings(),
+      policy: try c.decodeIfPresent(PolicyKind.self, forKey: .policy) ?? .mlp,
+      round: try c.decodeIfPresent(Int.self, forKey: .round) ?? 1)
+    try decoder.validating { try requireAtLeast(1, round, "round") }
+    try validateScenario(scenario, for: env, decoder: decoder)
+  }
 }
 
 /// What the evaluate stage computes from.
+///
+/// Decoding is strict; absent keys take the defaults `env: {name: integrator2d}`, `scenario: mismatch`,
+/// the `evaluate` defaults and `round: 0`.
 public struct EvaluateParams: Codable, Hashable, Sendable {
   /// The environment.
   public var env: EnvironmentSettings
@@ -170,6 +204,43 @@ public struct EvaluateParams: Codable, Hashable, Sendable {
   public var evaluate: EvaluateSettings
   /// The round r ≥ 0 (0 evaluates π₀).
   public var round: Int
+
+  enum CodingKeys: String, CodingKey, CaseIterable { case env, scenario, evaluate, round }
+
+  /// Creates params.
+  public init(
+    env: EnvironmentSettings = EnvironmentSettings(name: .integrator2d), scenario: Scenario = Scenario(.mismatch),
+    evaluate: EvaluateSettings = EvaluateSettings(), round: Int = 0
+  ) {
+    self.env = env
+    self.scenario = scenario
+    self.evaluate = evaluate
+    self.round = round
+  }
+
+  /// Decodes strictly, filling defaults, and checks the round and that the scenario fits the environment.
+  public init(from decoder: any Decoder) throws {
+    try decoder.rejectUnknownKeys(CodingKeys.self)
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    self.init(
+      env: try c.decodeIfPresent(EnvironmentSettings.self, forKey: .env) ?? EnvironmentSettings(name: .integrator2d),
+      scenario: try c.decodeIfPresent(Scenario.self, forKey: .scenario) ?? Scenario(.mismatch),
+      evaluate: try c.decodeIfPresent(EvaluateSettings.self, forKey: .evaluate) ?? EvaluateSettings(),
+      round: try c.decodeIfPresent(Int.self, forKey: .round) ?? 0)
+    try decoder.validating { try requireAtLeast(0, round, "round") }
+    try validateScenario(scenario, for: env, decoder: decoder)
+  }
+}
+
+/// Throws a `DecodingError` at `scenario…` when `scenario` does not fit `env` (as `PretrainParams` does).
+private func validateScenario(_ scenario: Scenario, for env: EnvironmentSettings, decoder: any Decoder) throws {
+  do {
+    try scenario.validate(for: env)
+  } catch let error as InvalidParameter {
+    let path = decoder.codingPath + [AnyCodingKey("scenario")] + error.field.map { AnyCodingKey($0) }
+    throw DecodingError.dataCorrupted(
+      DecodingError.Context(codingPath: path, debugDescription: error.reason, underlyingError: error))
+  }
 }
 
 /// One arm as the report sees it.

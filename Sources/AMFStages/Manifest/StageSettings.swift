@@ -115,10 +115,13 @@ public struct FinetuneSettings: Codable, Hashable, Sendable {
   public var alphaLearningRate = 0.05
   /// λ_α, the penalty on mean α² (`adaptive_prior` only).
   public var alphaPenalty = 0.01
+  /// Rollouts of π₀ per task without collected data, labelled by π₀ and added to the fine-tuning data
+  /// (`adaptive_prior` only; 0 = AMF.md §5 as written). A project option against forgetting: see docs/stages.md.
+  public var priorRehearsal = 0
 
   enum CodingKeys: String, CodingKey, CaseIterable {
     case steps, mitigation, learningRate = "learning_rate", batchSize = "batch_size"
-    case alphaLearningRate = "alpha_lr", alphaPenalty = "alpha_penalty"
+    case alphaLearningRate = "alpha_lr", alphaPenalty = "alpha_penalty", priorRehearsal = "prior_rehearsal"
   }
 
   /// The defaults.
@@ -134,6 +137,7 @@ public struct FinetuneSettings: Codable, Hashable, Sendable {
     batchSize = try c.decodeIfPresent(Int.self, forKey: .batchSize) ?? batchSize
     alphaLearningRate = try c.decodeIfPresent(Double.self, forKey: .alphaLearningRate) ?? alphaLearningRate
     alphaPenalty = try c.decodeIfPresent(Double.self, forKey: .alphaPenalty) ?? alphaPenalty
+    priorRehearsal = try c.decodeIfPresent(Int.self, forKey: .priorRehearsal) ?? priorRehearsal
     try decoder.validating(validate)
   }
 
@@ -147,6 +151,7 @@ public struct FinetuneSettings: Codable, Hashable, Sendable {
     if mitigation == .adaptivePrior {
       try c.encode(alphaLearningRate, forKey: .alphaLearningRate)
       try c.encode(alphaPenalty, forKey: .alphaPenalty)
+      try c.encode(priorRehearsal, forKey: .priorRehearsal)
     }
   }
 
@@ -157,6 +162,7 @@ public struct FinetuneSettings: Codable, Hashable, Sendable {
     try requireAtLeast(1, batchSize, "batch_size")
     try requirePositive(alphaLearningRate, "alpha_lr")
     guard alphaPenalty >= 0 else { throw InvalidParameter("alpha_penalty", reason: "must be ≥ 0") }
+    try requireAtLeast(0, priorRehearsal, "prior_rehearsal")
   }
 }
 
