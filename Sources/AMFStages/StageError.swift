@@ -16,6 +16,10 @@ public enum StageError: Error, Hashable, Sendable, CustomStringConvertible {
   case invalidParameter(path: String, reason: String)
   /// The stage's computation produced something unusable (a stage bug or a numerical failure).
   case computationFailed(reason: String)
+  /// A repeatable input role is malformed, missing or not expected by the params (report inputs).
+  case inputLayout(role: String, reason: String)
+  /// An input's content disagrees with the other inputs or its role (e.g. another environment).
+  case inconsistentInput(role: String, reason: String)
 
   public var description: String {
     switch self {
@@ -38,14 +42,18 @@ public enum StageError: Error, Hashable, Sendable, CustomStringConvertible {
       "parameter \(path.isEmpty ? "(top level)" : path): \(reason); see --help for every parameter and its default"
     case .computationFailed(let reason):
       "internal error: \(reason)"
+    case .inputLayout(let role, let reason):
+      "--input \(role): \(reason)"
+    case .inconsistentInput(let role, let reason):
+      "--input \(role): \(reason); every input of one run must come from one study"
     }
   }
 
   /// Whether the error is a command-line mistake (exit 64) rather than bad data (65).
   public var isUsageError: Bool {
     switch self {
-    case .malformedArgument, .unknownInput, .missingInput, .invalidOutputs: true
-    case .unavailable, .unreadableParamsFile, .invalidParameter, .computationFailed: false
+    case .malformedArgument, .unknownInput, .missingInput, .invalidOutputs, .inputLayout: true
+    case .unavailable, .unreadableParamsFile, .invalidParameter, .computationFailed, .inconsistentInput: false
     }
   }
 }

@@ -64,9 +64,9 @@ public enum StageKind: String, CaseIterable, Sendable, Codable {
   /// The issue that brings the stage's computation, while it is not in this build.
   public var pendingIssue: Int? {
     switch self {
-    case .pretrain: nil
+    case .pretrain, .report: nil
     case .embed, .select: 5
-    case .finetune, .evaluate, .report: 6
+    case .finetune, .evaluate: 6
     }
   }
 }
@@ -80,7 +80,8 @@ extension StageKind {
     if let issue = pendingIssue { throw StageError.unavailable(stage: executableName, issue: issue) }
     switch self {
     case .pretrain: return try StageDriver.execute(PretrainStage.self, request: request, progress: progress)
-    case .embed, .select, .finetune, .evaluate, .report:
+    case .report: return try StageDriver.execute(ReportStage.self, request: request, progress: progress)
+    case .embed, .select, .finetune, .evaluate:
       throw StageError.unavailable(stage: executableName, issue: pendingIssue ?? 0)
     }
   }
@@ -89,7 +90,8 @@ extension StageKind {
   public var parameterHelp: String? {
     switch self {
     case .pretrain: StageDriver.parameterHelp(PretrainStage.self)
-    case .embed, .select, .finetune, .evaluate, .report: nil
+    case .report: StageDriver.parameterHelp(ReportStage.self)
+    case .embed, .select, .finetune, .evaluate: nil
     }
   }
 
