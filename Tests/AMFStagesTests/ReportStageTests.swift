@@ -185,3 +185,62 @@ import Testing
     #expect(lower.count == 1 && lower[0] < 0)
   }
 }
+
+/// A study shaped like the real one (5 arms × 10 seeds × 11 rounds, 12 tasks) from a seeded stream, to
+/// check the plots at scale; `AMF_REPORT_PREVIEW=<folder>` also writes its files there for viewing.
+@Suite struct ReportPreviewTests {
+  static func study() -> [String: [[ReportFixtures.Round]]] {
+    let skill = ["amf": 0.9, "uniform": 0.55, "uncertainty": 0.45, "no-is": 0.65, "rebalancing": 0.8]
+    var study: [String: [[ReportFixtures.Round]]] = [:]
+    for (arm, quality) in skill {
+      var rng = Seed(11).generator("preview/\(arm)")
+      study[arm] = (0..<10).map { _ in
+        var demos = [Int](repeating: 0, count: 12)
+        return (0...10).map { round in
+          if round > 0 {
+            for _ in 0..<2 {
+              let task = rng.uniform01() < quality ? 6 + rng.uniformInt(below: 6) : rng.uniformInt(below: 12)
+              demos[task] += 1
+            }
+          }
+          let success = (0..<12).map { task -> Double in
+            task < 6 || demos[task] > 1 || (demos[task] == 1 && rng.uniform01() < 0.6) ? 1 : (rng.uniform01() < 0.1 ? 0.5 : 0)
+          }
+          return ReportFixtures.Round(success: success, demos: demos)
+        }
+      }
+    }
+    return study
+  }
+
+  @Test func fiveArmStudyRendersEveryArmInEveryPlot() throws {
+    let study = Self.study()
+    let names = ["amf", "uniform", "uncertainty", "no-is", "rebalancing"]
+    let params = ReportFixtures.params(names, study: study, resamples: 10_000)
+    let arms = try ReportInputs.arms(try ReportFixtures.inputs(study), params: params)
+    let summary = try ReportSummary.compute(arms, settings: params.report, seed: Seed(0))
+    let files = ReportStage.files(of: summary, rasterizer: .onPath())
+    for plot in ["success.svg", "auc.svg", "task_demos.svg"] {
+      let text = String(decoding: try #require(files[plot]), as: UTF8.self)
+      #expect(names.allSatisfy { text.contains(">\($0)</text>") }, "\(plot)")
+    }
+    #expect(summary.comparisons.map(\.name) == ["uniform", "uncertainty", "no-is", "rebalancing"])
+    if let folder = ProcessInfo.processInfo.environment["AMF_REPORT_PREVIEW"] {
+      try SidecarFolder.write(files, to: URL(fileURLWithPath: folder))
+    }
+  }
+}
+
+extension ReportPreviewTests {
+  /// The fixture study's files (2 arms, N = 4), written for viewing when `AMF_REPORT_PREVIEW` is set.
+  @Test func smallStudyPlotsHaveWholeDemonstrationTicks() throws {
+    let params = ReportFixtures.params(["amf", "uniform"])
+    let arms = try ReportInputs.arms(try ReportFixtures.inputs(), params: params)
+    let summary = try ReportSummary.compute(arms, settings: params.report, seed: Seed(0))
+    #expect(!summary.successPlot().contains(">0.5</text>"))
+    if let folder = ProcessInfo.processInfo.environment["AMF_REPORT_PREVIEW"] {
+      let files = ReportStage.files(of: summary, rasterizer: .onPath())
+      try SidecarFolder.write(files, to: URL(fileURLWithPath: folder + "-small"))
+    }
+  }
+}

@@ -15,13 +15,18 @@ extension ReportSummary {
   /// seeds) with its shaded interval band.
   public func successPlot() -> String {
     let maxDemos = Double(arms.map(\.budgetDemos).max() ?? 1)
-    var plot = SVGPlot(xRange: 0...max(1, maxDemos), yRange: 0...1)
-    let xTicks = SVGPlot.ticks(0...max(1, maxDemos), target: 10).map { ($0, String(format: "%g", $0)) }
+    // The y axis starts at a multiple of 0.1 below every band (0 when something comes near it).
+    let lowest = arms.flatMap { $0.success.map(\.lower) }.min() ?? 0
+    let yLow = lowest > 0.3 ? ((lowest - 0.05) * 10).rounded(.down) / 10 : 0
+    var plot = SVGPlot(xRange: 0...max(1, maxDemos), yRange: yLow...1)
+    let xTicks = SVGPlot.ticks(0...max(1, maxDemos), target: min(10, max(1, Int(maxDemos))))
+      .map { ($0, String(format: "%g", $0)) }
     plot.frame(
       title: "Multi-task success vs demonstrations (\(environmentName))",
-      subtitle: "mean over \(seedCounts()); shaded: \(intervalLabel)",
-      xLabel: "demonstrations collected", yLabel: "multi-task success rate",
-      xTicks: xTicks, yTicks: SVGPlot.ticks(0...1, target: 5))
+      subtitle: "mean over \(seedCounts()); shaded: \(intervalLabel)"
+        + (yLow > 0 ? "; y axis starts at \(String(format: "%.1f", yLow))" : ""),
+      xLabel: "demonstrations collected (count)", yLabel: "multi-task success rate (fraction solved)",
+      xTicks: xTicks, yTicks: SVGPlot.ticks(yLow...1, target: 5))
     for (index, arm) in arms.enumerated() {
       let color = SVGPlot.color(index)
       let upper = zip(arm.demos, arm.success).map { "\(SVGPlot.n(plot.px($0))),\(SVGPlot.n(plot.py($1.upper)))" }
@@ -51,11 +56,11 @@ extension ReportSummary {
     let yLow = max(0, ((low - pad) * 20).rounded(.down) / 20)
     let yHigh = min(1, ((high + pad) * 20).rounded(.up) / 20)
     let yRange = yLow...max(yHigh, yLow + 0.05)
-    var plot = SVGPlot(width: max(520, 170 + 110 * Double(arms.count)), xRange: -0.5...(Double(arms.count) - 0.5),
+    var plot = SVGPlot(width: max(700, 260 + 110 * Double(arms.count)), xRange: -0.5...(Double(arms.count) - 0.5),
                        yRange: yRange)
     plot.frame(
-      title: "Area under the success curve per arm (\(environmentName))",
-      subtitle: "large marker: mean over \(seedCounts()) with \(intervalLabel); dots: single seeds",
+      title: "AUC per arm (\(environmentName))",
+      subtitle: "large marker: mean over \(seedCounts()), bar: \(intervalLabel); dots: single seeds",
       xLabel: "arm", yLabel: "AUC (success area / N, 0 to 1)",
       xTicks: arms.indices.map { (Double($0), arms[$0].name) }, yTicks: SVGPlot.ticks(yRange, target: 6),
       yFormat: yRange.upperBound - yRange.lowerBound < 0.3 ? "%.2f" : "%.1f")
@@ -91,7 +96,7 @@ extension ReportSummary {
                        xRange: -0.5...(Double(taskCount) - 0.5), yRange: 0...yTop)
     plot.frame(
       title: "Demonstrations per task by the final round (\(environmentName))",
-      subtitle: "mean over \(seedCounts())", xLabel: "task", yLabel: "demonstrations collected",
+      subtitle: "mean over \(seedCounts())", xLabel: "task index", yLabel: "demonstrations collected (count)",
       xTicks: (0..<taskCount).map { (Double($0), "\($0)") }, yTicks: SVGPlot.ticks(0...yTop, target: 5),
       yFormat: yTop <= 4 ? "%.1f" : "%.0f")
     let groupWidth = 0.8
