@@ -34,7 +34,10 @@ public enum StageKind: String, CaseIterable, Sendable, Codable {
     case .evaluate:
       [("policy", .policy, "the policy to evaluate"),
        ("demonstrations", .demonstrations, "the demonstrations it was fine-tuned on, for per-task counts (optional)")]
-    case .report: [("evaluation", .evaluation, "evaluations, one per arm, seed and round (repeatable)")]
+    case .report:
+      [("evaluation", .evaluation,
+        "one per arm, seed and round 0…N/B, as role evaluation/<arm>/seed-<s>/round-<r> (repeatable); "
+          + "they must match report arms exactly (arms [] takes them from the roles)")]
     }
   }
 
