@@ -26,7 +26,8 @@ public enum SummaryStatistics {
   }
 
   /// The `p`-quantile of an ascending sample by linear interpolation between order statistics
-  /// (Hyndman–Fan type 7, NumPy's default): with h = (n − 1)·p, `x[⌊h⌋] + (h − ⌊h⌋)(x[⌊h⌋ + 1] − x[⌊h⌋])`.
+  /// (Hyndman–Fan type 7, NumPy's default): with h = (n − 1)·p,
+  /// `x[⌊h⌋] + (h − ⌊h⌋)(x[⌊h⌋ + 1] − x[⌊h⌋])`.
   ///
   /// Edge cases: `p` is clamped to [0, 1]; a one-element sample gives that element; `sorted` must be
   /// non-empty and ascending (a precondition).
@@ -51,7 +52,9 @@ public enum SummaryStatistics {
     _ sample: [Double], resamples: Int, confidence: Double, using rng: inout some RandomNumberGenerator
   ) -> EstimateInterval {
     let center = mean(sample)
-    guard !sample.isEmpty, resamples > 0 else { return EstimateInterval(estimate: center, lower: center, upper: center) }
+    guard !sample.isEmpty, resamples > 0 else {
+      return EstimateInterval(estimate: center, lower: center, upper: center)
+    }
     let n = sample.count
     var means = [Double](repeating: 0, count: resamples)  // (B)
     for resample in 0..<resamples {

@@ -100,7 +100,8 @@ public struct GarbageCollector: Sendable {
         continue
       }
       report.removed.append(entry)
-      for url in entry.files + [store.lockURL(key: entry.key)] { SidecarFolder.remove(url) }  // files and sidecar folders
+      // Files, and sidecar folders (`<key>.files/`).
+      for url in entry.files + [store.lockURL(key: entry.key)] { SidecarFolder.remove(url) }
     }
     return report
   }

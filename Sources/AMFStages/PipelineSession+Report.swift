@@ -29,13 +29,15 @@ extension PipelineSession {
     guard let folder = reportFolderURL(lock) else { return [] }
     var findings: [LockVerifier.Finding] = []
     if !FileManager.default.fileExists(atPath: folder.path) {
-      findings.append(LockVerifier.Finding(run: Self.reportRun, role: "report folder", path: folder.path, problem: .missing))
+      findings.append(
+        LockVerifier.Finding(run: Self.reportRun, role: "report folder", path: folder.path, problem: .missing))
     }
     if let entry = lock.stages[Self.reportRun], let role = entry.outputs.keys.sorted().first {
       let roles = entry.outputs.keys.sorted()
       let source = SidecarFolder.url(for: store.outputURL(key: entry.key, role: role, roles: roles))
       if !FileManager.default.fileExists(atPath: source.path) {
-        findings.append(LockVerifier.Finding(run: Self.reportRun, role: "sidecar", path: source.path, problem: .missing))
+        findings.append(
+          LockVerifier.Finding(run: Self.reportRun, role: "sidecar", path: source.path, problem: .missing))
       }
     }
     return findings

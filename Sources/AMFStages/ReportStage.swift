@@ -42,7 +42,9 @@ public enum ReportStage: Stage {
       "per_task.csv": Data(summary.perTaskCSV().utf8),
     ]
     var shown: [String] = []
-    if rasterizer.converter == nil { progress.log("rsvg-convert not found on PATH: writing SVG plots without PNG copies") }
+    if rasterizer.converter == nil {
+      progress.log("rsvg-convert not found on PATH: writing SVG plots without PNG copies")
+    }
     for (name, svg) in zip(plotNames, plots) {
       files["\(name).svg"] = Data(svg.utf8)
       if let png = rasterizer.png(from: svg, failure: { progress.log("no PNG of \(name).svg: \($0)") }) {

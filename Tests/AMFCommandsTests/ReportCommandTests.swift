@@ -46,7 +46,8 @@ import Testing
     let names = Set(try FileManager.default.contentsOfDirectory(atPath: files.path))
     #expect(names.isSuperset(of: ["report.md", "results.csv", "summary.csv", "success.svg", "auc.svg"]))
     let csv = try String(contentsOf: files.appendingPathComponent("results.csv"), encoding: .utf8)
-    #expect(csv.hasPrefix("arm,seed,round,demos,multitask_success,mean_return\namf,0,0,0,0.5,-0.5\namf,0,1,2,0.75,-0.25\n"))
+    #expect(csv.hasPrefix(
+      "arm,seed,round,demos,multitask_success,mean_return\namf,0,0,0,0.5,-0.5\namf,0,1,2,0.75,-0.25\n"))
     let markdown = try String(contentsOf: files.appendingPathComponent("report.md"), encoding: .utf8)
     #expect(markdown.contains("| uniform | 2 | 2 |"))
     #expect(result.standardError.contains("reported 2 arms"))

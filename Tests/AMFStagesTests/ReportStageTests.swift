@@ -116,7 +116,9 @@ import Testing
 
   @Test func evaluationsMustShareEnvironmentTaskCountAndRound() throws {
     let params = ReportFixtures.params(["amf", "uniform"])
-    let mixed = try ReportFixtures.inputs { arm, seed, round in arm == "uniform" && seed == 1 ? "reacher" : "integrator2d" }
+    let mixed = try ReportFixtures.inputs { arm, seed, _ in
+      arm == "uniform" && seed == 1 ? "reacher" : "integrator2d"
+    }
     #expect(throws: StageError.self) { try ReportInputs.arms(mixed, params: params) }
     var inputs = try ReportFixtures.inputs()
     let fourTasks = try ReportFixtures.record(Round(success: [1, 0, 0, 0], demos: [0, 0, 0, 0]), index: 0)
@@ -204,7 +206,8 @@ import Testing
             }
           }
           let success = (0..<12).map { task -> Double in
-            task < 6 || demos[task] > 1 || (demos[task] == 1 && rng.uniform01() < 0.6) ? 1 : (rng.uniform01() < 0.1 ? 0.5 : 0)
+            if task < 6 || demos[task] > 1 || (demos[task] == 1 && rng.uniform01() < 0.6) { return 1 }
+            return rng.uniform01() < 0.1 ? 0.5 : 0
           }
           return ReportFixtures.Round(success: success, demos: demos)
         }

@@ -106,7 +106,8 @@ extension ReportSummary {
         let left = plot.px(Double(task) - groupWidth / 2 + Double(index) * barWidth)
         let right = plot.px(Double(task) - groupWidth / 2 + Double(index + 1) * barWidth)
         let y = plot.py(demos)
-        plot.add("<rect x=\"\(SVGPlot.n(left))\" y=\"\(SVGPlot.n(y))\" width=\"\(SVGPlot.n(max(0.5, right - left - 1)))\" "
+        let barWidth = SVGPlot.n(max(0.5, right - left - 1))
+        plot.add("<rect x=\"\(SVGPlot.n(left))\" y=\"\(SVGPlot.n(y))\" width=\"\(barWidth)\" "
           + "height=\"\(SVGPlot.n(max(0, plot.py(0) - y)))\" fill=\"\(SVGPlot.color(index))\"/>")
       }
     }

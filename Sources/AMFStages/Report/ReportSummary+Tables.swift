@@ -75,7 +75,8 @@ extension ReportSummary {
     if !comparisons.isEmpty {
       text += "\n## Paired differences to `amf` (arm − amf, per common seed)\n\n"
       text += "Share: seeds where amf is ahead; ties (|Δ| ≤ 1e-12) are counted separately.\n\n"
-      text += "| arm | seeds | Δ AUC [\(percent)% CI] | amf ahead (ties) | Δ final [\(percent)% CI] | amf ahead (ties) |\n"
+      text += "| arm | seeds | Δ AUC [\(percent)% CI] | amf ahead (ties) "
+        + "| Δ final [\(percent)% CI] | amf ahead (ties) |\n"
       text += "|---|---:|---|---|---|---|\n"
       for c in comparisons {
         text += "| \(c.name) | \(c.seeds.count) | \(Self.format(c.aucDiff, signed: true)) | \(Self.share(c.aucShares)) "
