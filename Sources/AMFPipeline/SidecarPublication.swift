@@ -40,6 +40,8 @@ extension Executor {
       log("\(publication.run) wrote no folder \(source.lastPathComponent); nothing published")
       return
     }
+    // Temporaries of a publication (or lock write) killed earlier would otherwise stay beside the manifest.
+    AtomicFile.removeLeftovers(in: destination.deletingLastPathComponent())
     do {
       try SidecarFolder.copy(source, to: destination)
       lock.reportFolder = publication.folder
