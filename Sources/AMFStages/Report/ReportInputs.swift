@@ -50,12 +50,17 @@ public enum ReportInputs {
   /// `StageError.inconsistentInput`.
   public static func arms(_ inputs: StageInputs, params: ReportParams) throws -> [ArmEvaluations] {
     var roles: [Role: EvaluationRecord] = [:]
-    for (text, artifact) in inputs.artifacts {
-      guard let role = parse(text) else {
+    for text in inputs.artifacts.keys.sorted() {
+      guard let role = parse(text), let artifact = inputs.artifacts[text] else {
         throw StageError.inputLayout(
           role: text, reason: "is not of the form evaluation/<arm>/seed-<s>/round-<r>; rename the role")
       }
-      let record = try EvaluationRecord(artifact)
+      let record: EvaluationRecord
+      do {
+        record = try EvaluationRecord(artifact)
+      } catch {
+        throw StageError.inconsistentInput(role: text, reason: "not a valid evaluation: \(error)")
+      }
       guard record.round == role.round else {
         throw StageError.inconsistentInput(role: text, reason: "the evaluation is of round \(record.round)")
       }
