@@ -37,7 +37,8 @@ extension Executor {
     let roles = entry.outputs.keys.sorted()
     let source = SidecarFolder.url(for: store.outputURL(key: entry.key, role: publication.role, roles: roles))
     guard FileManager.default.fileExists(atPath: source.path) else {
-      log("\(publication.run) wrote no folder \(source.lastPathComponent); nothing published")
+      log("\(publication.run): the store has no folder \(source.path); nothing published "
+        + "(rerun it with --force \(publication.run))")
       return
     }
     // Temporaries of a publication (or lock write) killed earlier would otherwise stay beside the manifest.

@@ -263,7 +263,8 @@ extension ReportStageTests {
       let round = try #require(ReportInputs.parse(role)).round
       let success = (0..<12).map { task in task < 6 + round ? 1.0 : 0 }
       let demos = [2 * round] + Array(repeating: 0, count: 11)
-      let record = try ReportFixtures.record(Round(success: success, demos: demos), index: round, environment: "reacher")
+      let record = try ReportFixtures.record(
+        Round(success: success, demos: demos), index: round, environment: "reacher")
       inputs.artifacts[role] = try ReportFixtures.artifact(record)
     }
     let outputs = try ReportStage.run(inputs, params: params, context: StageContext(seed: Seed(0)))
