@@ -176,6 +176,7 @@ import Testing
       }))
     }
     #expect(hashes[0] == hashes[1])
+    #expect(try Data(contentsOf: folder.file("report-a.h5")) == Data(contentsOf: folder.file("report-b.h5")))
     #expect(contents[0] == contents[1])
     let names = Set(contents[0].keys)
     #expect(names.isSuperset(of: ["report.md", "results.csv", "summary.csv", "per_task.csv", "success.svg", "auc.svg",
