@@ -53,11 +53,12 @@ public struct RunCommand: AsyncParsableCommand {
       let signals = SignalForwarder { executor.cancel() }
       defer { signals.stop() }
       summary = try await executor.run(
-        states: states, previousLock: try session.lock, lockURL: session.lockURL, jobs: jobs, keepGoing: keepGoing)
+        states: states, previousLock: try session.lock, lockURL: session.lockURL, jobs: jobs, keepGoing: keepGoing,
+        publishing: session.reportPublication)
     } catch {
       throw ExitStatus.report(error, command: "amf-pipeline run")
     }
-    print(RunReport.render(summary, lockURL: session.lockURL))
+    print(RunReport.render(summary, lockURL: session.lockURL, report: session.reportFolderURL(summary.lock)))
     if summary.interrupted { throw ExitCode(130) }
     if summary.outcomes.contains(where: { !$0.outcome.isSuccess }) { throw ExitCode(1) }
   }
@@ -65,7 +66,7 @@ public struct RunCommand: AsyncParsableCommand {
 
 /// The end-of-run summary on stdout.
 enum RunReport {
-  static func render(_ summary: RunSummary, lockURL: URL) -> String {
+  static func render(_ summary: RunSummary, lockURL: URL, report: URL? = nil) -> String {
     func count(_ match: (RunOutcome) -> Bool) -> Int { summary.outcomes.filter { match($0.outcome) }.count }
     let ran = count { if case .succeeded = $0 { true } else { false } }
     let reused = count { $0 == .reused }
@@ -79,6 +80,7 @@ enum RunReport {
       if case .skipped(let reason) = outcome { lines.append("skipped \(name): \(reason)") }
     }
     lines.append("lock: \(lockURL.path)")
+    if let report { lines.append("report: \(report.appendingPathComponent("report.md").path)") }
     return lines.joined(separator: "\n")
   }
 }

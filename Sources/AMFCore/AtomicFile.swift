@@ -90,7 +90,7 @@ public enum AtomicFile {
       let suffix = name.components(separatedBy: temporaryMarker).last ?? ""
       guard let pid = Int32(suffix.split(separator: ".").first ?? ""), !isAlive(pid) else { continue }
       let url = folder.appendingPathComponent(name)
-      if unlink(url.path) == 0 { removed.append(url) }
+      if SidecarFolder.remove(url) { removed.append(url) }  // a file, or a sidecar folder being written
     }
     return removed
   }

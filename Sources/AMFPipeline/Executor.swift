@@ -77,9 +77,10 @@ public final class Executor: @unchecked Sendable {
 
   private var isCancelled: Bool { state.withLock { cancelled } }
 
-  /// Executes every stale run of `states`, then writes the lock to `lockURL`.
+  /// Executes every stale run of `states`, then writes the lock to `lockURL` (after copying the sidecar
+  /// folder of `publishing`, if given, next to it).
   public func run(states: [(name: String, state: RunState)], previousLock: LockFile, lockURL: URL,
-                  jobs: Int, keepGoing: Bool) async throws -> RunSummary {
+                  jobs: Int, keepGoing: Bool, publishing: SidecarPublication? = nil) async throws -> RunSummary {
     var outputs: [String: [String: String]] = [:]
     var keys: [String: String] = [:]
     var outcomes: [String: RunOutcome] = [:]
@@ -155,7 +156,8 @@ public final class Executor: @unchecked Sendable {
     }
     // Temporaries of writers that were still being reaped when the run started are gone by now.
     if total > 0 { store.recover() }
-    let lock = updatedLock(previousLock, outputs: outputs)
+    var lock = updatedLock(previousLock, outputs: outputs)
+    if let publishing { publish(publishing, in: &lock, previous: previousLock, lockURL: lockURL) }
     if started > 0 { AtomicFile.syncAll() }
     // A no-op run leaves an unchanged lock alone (rewriting it cost a third of a no-op run of 2 000 runs).
     if lock != previousLock || !FileManager.default.fileExists(atPath: lockURL.path) { try lock.write(to: lockURL) }

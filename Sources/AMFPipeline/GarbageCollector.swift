@@ -1,10 +1,11 @@
+import AMFCore
 import Foundation
 
 /// `gc`: removes the store entries that no lock file references (PIPELINE.md §4).
 ///
 /// A key is kept when any considered lock names it, when another process holds its per-key lock, or
-/// when its `.running` marker names a live process. Every file of a removed key goes: outputs, run
-/// record, log, per-key lock and a stale marker.
+/// when its `.running` marker names a live process. Every file of a removed key goes: outputs, their
+/// sidecar folders (`<key>.files/`), run record, log, per-key lock and a stale marker.
 public struct GarbageCollector: Sendable {
   /// The store to clean.
   public let store: Store
@@ -99,7 +100,8 @@ public struct GarbageCollector: Sendable {
         continue
       }
       report.removed.append(entry)
-      for url in entry.files + [store.lockURL(key: entry.key)] { unlink(url.path) }
+      // Files, and sidecar folders (`<key>.files/`).
+      for url in entry.files + [store.lockURL(key: entry.key)] { SidecarFolder.remove(url) }
     }
     return report
   }

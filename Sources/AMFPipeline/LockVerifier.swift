@@ -36,6 +36,14 @@ public struct LockVerifier: Sendable {
     public var path: String
     /// What is wrong.
     public var problem: Problem
+
+    /// Creates a finding.
+    public init(run: String, role: String?, path: String, problem: Problem) {
+      self.run = run
+      self.role = role
+      self.path = path
+      self.problem = problem
+    }
   }
 
   /// The outcome of a verification.

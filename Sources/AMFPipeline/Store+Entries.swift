@@ -7,7 +7,7 @@ extension Store {
   public struct Entry: Hashable, Sendable {
     /// The stage key (64 lowercase hex digits).
     public var key: String
-    /// Every file of the key: outputs, run record, log, per-key lock, marker.
+    /// Every file of the key: outputs, their sidecar folders, run record, log, per-key lock, marker.
     public var files: [URL]
     /// Their total size in bytes.
     public var bytes: Int64
@@ -30,7 +30,7 @@ extension Store {
         let key = name.prefix { $0 != "." }
         guard Self.isKey(key), key.hasPrefix(folderName), name.count > key.count else { continue }
         let url = folder.appendingPathComponent(name)
-        let size = ((try? manager.attributesOfItem(atPath: url.path))?[.size] as? NSNumber)?.int64Value ?? 0
+        let size = Self.size(of: url)
         var entry = byKey[String(key)] ?? Entry(key: String(key), files: [], bytes: 0)
         entry.files.append(url)
         entry.bytes += size
@@ -38,6 +38,20 @@ extension Store {
       }
     }
     return byKey.keys.sorted().compactMap { byKey[$0] }
+  }
+
+  /// The bytes of a file, or of every file in a folder (a sidecar folder `<key>.files/`).
+  static func size(of url: URL) -> Int64 {
+    let manager = FileManager.default
+    func fileSize(_ path: String) -> Int64 {
+      ((try? manager.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0
+    }
+    var isFolder: ObjCBool = false
+    guard manager.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue else {
+      return fileSize(url.path)
+    }
+    return ((try? manager.subpathsOfDirectory(atPath: url.path)) ?? [])
+      .reduce(0) { $0 + fileSize(url.appendingPathComponent($1).path) }
   }
 
   /// Whether a run of `key` is in progress: its `.running` marker names a live process.

@@ -68,7 +68,7 @@ public struct Store: Sendable {
     let folderURL = folder(for: key)
     let names = (try? FileManager.default.contentsOfDirectory(atPath: folderURL.path)) ?? []
     for name in names where name.hasPrefix(".\(key).") && name.contains(AtomicFile.temporaryMarker) {
-      unlink(folderURL.appendingPathComponent(name).path)
+      SidecarFolder.remove(folderURL.appendingPathComponent(name))
     }
   }
 

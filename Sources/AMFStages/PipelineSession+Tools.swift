@@ -26,9 +26,13 @@ extension PipelineSession {
     return try lock
   }
 
-  /// Rehashes every artifact the lock references, reading every byte (no hash cache).
+  /// Rehashes every artifact the lock references, reading every byte (no hash cache), and checks the
+  /// report folder the lock names.
   public func verify() throws -> LockVerifier.Report {
-    LockVerifier(store: store, hasher: ArtifactContentHasher(cacheFolder: nil)).verify(try requireLock())
+    let lock = try requireLock()
+    var report = LockVerifier(store: store, hasher: ArtifactContentHasher(cacheFolder: nil)).verify(lock)
+    report.findings += reportFolderFindings(lock)
+    return report
   }
 
   /// The manifest files a run of this manifest reads: the manifest, every file it extends and, for a

@@ -111,11 +111,15 @@ public struct StageOutput: Sendable {
   public var kind: ArtifactKind
   /// The content (everything but the root `amf.*` attributes).
   public var content: ArtifactGroup
+  /// Human-readable files (name → bytes) that `StageDriver` writes beside the artifact, in
+  /// `SidecarFolder.url(for:)` (`<output without .h5>.files/`); empty for most stages.
+  public var files: [String: Data]
 
   /// Creates an output.
-  public init(role: String, kind: ArtifactKind, content: ArtifactGroup) {
+  public init(role: String, kind: ArtifactKind, content: ArtifactGroup, files: [String: Data] = [:]) {
     self.role = role
     self.kind = kind
     self.content = content
+    self.files = files
   }
 }

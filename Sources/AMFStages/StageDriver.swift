@@ -100,16 +100,23 @@ public enum StageDriver {
       guard let output = produced.first(where: { $0.role == role }) else {
         throw StageError.computationFailed(reason: "the \(kind.rawValue) stage produced no '\(role)' output")
       }
-      return (role, url, Artifact(kind: output.kind, provenance: provenance, content: output.content))
+      return (role, url, Artifact(kind: output.kind, provenance: provenance, content: output.content), output.files)
     }
     var written: [String: StageSummary.Output] = [:]
+    var sidecars: [URL] = []
     do {
-      for (role, url, artifact) in artifacts {
+      for (role, url, artifact, files) in artifacts {
+        // The sidecar folder first: an artifact at the output then always has its folder.
+        if !files.isEmpty {
+          sidecars.append(SidecarFolder.url(for: url))
+          try SidecarFolder.write(files, to: SidecarFolder.url(for: url))
+        }
         let hash = try ArtifactFile.write(artifact, to: url)
         written[role] = StageSummary.Output(path: url.path, kind: artifact.kind.rawValue, contentSHA256: hash)
       }
     } catch {
       for output in written.values { try? FileManager.default.removeItem(atPath: output.path) }
+      for folder in sidecars { SidecarFolder.remove(folder) }
       throw error
     }
     progress.log("wrote " + written.keys.sorted().map { "\($0) \(written[$0]?.path ?? "")" }.joined(separator: ", "))

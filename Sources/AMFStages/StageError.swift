@@ -18,6 +18,10 @@ public enum StageError: Error, Hashable, Sendable, CustomStringConvertible {
   case computationFailed(reason: String)
   /// An input does not fit the others or the params (another environment, task count, round …).
   case incompatibleInput(role: String, path: String, field: String, reason: String, fix: String)
+  /// A repeatable input role is malformed, missing or not expected by the params (report inputs).
+  case inputLayout(role: String, reason: String)
+  /// An input's content disagrees with the other inputs or its role (e.g. another environment).
+  case inconsistentInput(role: String, reason: String)
 
   public var description: String {
     switch self {
@@ -42,14 +46,19 @@ public enum StageError: Error, Hashable, Sendable, CustomStringConvertible {
       "internal error: \(reason)"
     case .incompatibleInput(let role, let path, let field, let reason, let fix):
       "input \(role) (\(path)): \(field) \(reason); \(fix)"
+    case .inputLayout(let role, let reason):
+      "--input \(role): \(reason)"
+    case .inconsistentInput(let role, let reason):
+      "--input \(role): \(reason); every input of one run must come from one study"
     }
   }
 
   /// Whether the error is a command-line mistake (exit 64) rather than bad data (65).
   public var isUsageError: Bool {
     switch self {
-    case .malformedArgument, .unknownInput, .missingInput, .invalidOutputs: true
-    case .unavailable, .unreadableParamsFile, .invalidParameter, .computationFailed, .incompatibleInput: false
+    case .malformedArgument, .unknownInput, .missingInput, .invalidOutputs, .inputLayout: true
+    case .unavailable, .unreadableParamsFile, .invalidParameter, .computationFailed, .incompatibleInput,
+      .inconsistentInput: false
     }
   }
 }

@@ -38,7 +38,10 @@ public enum StageKind: String, CaseIterable, Sendable, Codable {
     case .evaluate:
       [("policy", .policy, "the policy to evaluate"),
        ("demonstrations", .demonstrations, "the demonstrations it was fine-tuned on, for per-task counts (optional)")]
-    case .report: [("evaluation", .evaluation, "evaluations, one per arm, seed and round (repeatable)")]
+    case .report:
+      [("evaluation", .evaluation,
+        "one per arm, seed and round 0…N/B, as role evaluation/<arm>/seed-<s>/round-<r> (repeatable); "
+          + "they must match report arms exactly (arms [] takes them from the roles)")]
     }
   }
 
@@ -64,35 +67,22 @@ public enum StageKind: String, CaseIterable, Sendable, Codable {
     case .report: [.report]
     }
   }
-
-  /// The issue that brings the stage's computation, while it is not in this build.
-  public var pendingIssue: Int? {
-    switch self {
-    case .pretrain, .embed, .select, .finetune, .evaluate: nil
-    case .report: 6
-    }
-  }
 }
 
 extension StageKind {
   /// Runs this stage for `request` through `StageDriver` (the registry of stage computations).
-  ///
-  /// Edge cases: a stage whose computation is not in this build throws `StageError.unavailable` before
-  /// anything is read or written.
   public func execute(_ request: StageRequest, progress: StageProgress = .silent) throws -> StageSummary {
-    if let issue = pendingIssue { throw StageError.unavailable(stage: executableName, issue: issue) }
     switch self {
     case .pretrain: return try StageDriver.execute(PretrainStage.self, request: request, progress: progress)
     case .embed: return try StageDriver.execute(EmbedStage.self, request: request, progress: progress)
     case .select: return try StageDriver.execute(SelectStage.self, request: request, progress: progress)
     case .finetune: return try StageDriver.execute(FinetuneStage.self, request: request, progress: progress)
     case .evaluate: return try StageDriver.execute(EvaluateStage.self, request: request, progress: progress)
-    case .report:
-      throw StageError.unavailable(stage: executableName, issue: pendingIssue ?? 0)
+    case .report: return try StageDriver.execute(ReportStage.self, request: request, progress: progress)
     }
   }
 
-  /// The `--help` text listing every parameter with its default, or nil while the stage is unavailable.
+  /// The `--help` text listing every parameter with its default.
   public var parameterHelp: String? {
     switch self {
     case .pretrain: StageDriver.parameterHelp(PretrainStage.self)
@@ -100,7 +90,7 @@ extension StageKind {
     case .select: StageDriver.parameterHelp(SelectStage.self)
     case .finetune: StageDriver.parameterHelp(FinetuneStage.self)
     case .evaluate: StageDriver.parameterHelp(EvaluateStage.self)
-    case .report: nil
+    case .report: StageDriver.parameterHelp(ReportStage.self)
     }
   }
 

@@ -48,16 +48,6 @@ import Testing
     #expect(result.standardError.contains("Unknown option '--bogus'"))
   }
 
-  /// Until its issue lands, a stage says so in one line and exits 69, writing nothing.
-  @Test(arguments: StageKind.allCases.filter { $0.pendingIssue != nil })
-  func unavailableStageSaysWhichIssue(kind: StageKind) throws {
-    let result = try Executables.run(kind.executableName, ["--output", "/nonexistent/never-written.h5"])
-    #expect(result.status == ExitStatus.unavailable)
-    #expect(result.standardError.split(separator: "\n").count == 1)
-    #expect(result.standardError.contains("issue #\(kind.pendingIssue ?? 0)"))
-    #expect(result.standardOutput.isEmpty)
-  }
-
   /// `amf-pipeline stage <name>` is the same command as `amf-<name>`: same options, same help body.
   @Test(arguments: StageKind.allCases)
   func pipelineStageSubcommandIsTheSameCommand(kind: StageKind) throws {

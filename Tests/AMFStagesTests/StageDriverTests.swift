@@ -134,11 +134,4 @@ import Testing
     #expect(throws: StageError.self) { try StageKind.pretrain.execute(request) }
     #expect(try FileManager.default.contentsOfDirectory(atPath: folder.url.path).isEmpty)
   }
-
-  @Test func unavailableStagesSayWhichIssueBeforeReadingAnything() throws {
-    let error = #expect(throws: StageError.self) {
-      try StageKind.report.execute(StageRequest(params: ["bogus=1"], outputs: ["/nonexistent/x.h5"]))
-    }
-    #expect(error == .unavailable(stage: "amf-report", issue: 6))
-  }
 }

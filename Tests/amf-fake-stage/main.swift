@@ -2,8 +2,10 @@
 // <kind>`, writes real (tiny) artifacts whose content is a function of kind, params, seed and input
 // hashes. Params may carry `fake_sleep_ms` (to be killed mid-run), `fake_fail` (exit 3) and `fake_floats`
 // (adds a `/fake/payload` dataset of that many float32 values, for benchmarks with large artifacts).
+// A `report` run also writes its sidecar folder `<output>.files/report.md`.
 // Every execution appends "<kind> <seed> <params>" to $AMF_FAKE_CALLS when set.
 import AMFArtifacts
+import AMFCore
 import AMFStages
 import Foundation
 
@@ -59,6 +61,10 @@ do {
       try content.setDataset(.vector(payload), at: "/fake/payload")
     }
     let provenance = Provenance(stage: kind, stageVersion: 1, paramsJSON: paramsText, inputs: inputHashes, seed: seed)
+    if kind == "report" {  // a report's human-readable folder beside it, written first like StageDriver does
+      let text = "# fake report\n\nseed \(seed), params \(paramsText), \(inputHashes.count) inputs\n"
+      try SidecarFolder.write(["report.md": Data(text.utf8)], to: SidecarFolder.url(for: URL(fileURLWithPath: path)))
+    }
     try ArtifactFile.write(Artifact(kind: .evaluation, provenance: provenance, content: content), to: URL(fileURLWithPath: path))
   }
 } catch {

@@ -253,12 +253,73 @@ public struct ReportedArm: Codable, Hashable, Sendable {
   public var rounds: Int
   /// Its budget.
   public var budget: Budget
+
+  enum CodingKeys: String, CodingKey, CaseIterable { case name, seeds, rounds, budget }
+
+  /// Creates an arm; `rounds` defaults to the budget's N / B.
+  public init(name: String, seeds: [Int], rounds: Int? = nil, budget: Budget = Budget()) {
+    self.name = name
+    self.seeds = seeds
+    self.rounds = rounds ?? budget.rounds
+    self.budget = budget
+  }
+
+  /// Decodes strictly: `name` and `seeds` are required; `budget` defaults to N = 20, B = 2 and `rounds`
+  /// to its N / B.
+  public init(from decoder: any Decoder) throws {
+    try decoder.rejectUnknownKeys(CodingKeys.self)
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    let budget = try c.decodeIfPresent(Budget.self, forKey: .budget) ?? Budget()
+    self.init(
+      name: try c.decode(String.self, forKey: .name), seeds: try c.decode([Int].self, forKey: .seeds),
+      rounds: try c.decodeIfPresent(Int.self, forKey: .rounds), budget: budget)
+    try decoder.validating(validate)
+  }
+
+  /// Checks the name (non-empty, no `/`: it names HDF5 groups and files), seeds and rounds.
+  public func validate() throws {
+    guard !name.isEmpty, !name.contains("/"), name != "." else {
+      throw InvalidParameter("name", reason: "'\(name)' is not a usable arm name (empty, '.', or contains '/')")
+    }
+    guard !seeds.isEmpty, Set(seeds).count == seeds.count, seeds.allSatisfy({ $0 >= 0 }) else {
+      throw InvalidParameter("seeds", reason: "must list distinct seeds ≥ 0, at least one")
+    }
+    guard rounds == budget.rounds else {
+      throw InvalidParameter("rounds", reason: "\(rounds) differs from the budget's N / B = \(budget.rounds)")
+    }
+  }
 }
 
 /// What a report computes from: settings and the layout of the evaluations it reads.
+///
+/// Decoding is strict (unknown keys name the valid ones); absent keys take the defaults: `report` with
+/// 10 000 resamples at 90%, `arms` empty, which means "the arms the inputs name" (hand use of
+/// `amf-report`): each arm's seeds and rounds are then read off the roles and N off its last round.
 public struct ReportParams: Codable, Hashable, Sendable {
   /// Bootstrap settings.
   public var report: ReportSettings
   /// The arms compared, in order.
   public var arms: [ReportedArm]
+
+  enum CodingKeys: String, CodingKey, CaseIterable { case report, arms }
+
+  /// Creates params.
+  public init(report: ReportSettings = ReportSettings(), arms: [ReportedArm] = []) {
+    self.report = report
+    self.arms = arms
+  }
+
+  /// Decodes strictly, filling defaults, and checks arm names are distinct.
+  public init(from decoder: any Decoder) throws {
+    try decoder.rejectUnknownKeys(CodingKeys.self)
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    self.init(
+      report: try c.decodeIfPresent(ReportSettings.self, forKey: .report) ?? ReportSettings(),
+      arms: try c.decodeIfPresent([ReportedArm].self, forKey: .arms) ?? [])
+    try decoder.validating {
+      guard Set(arms.map(\.name)).count == arms.count else {
+        throw InvalidParameter("arms", reason: "arm names must be distinct")
+      }
+    }
+  }
 }
