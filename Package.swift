@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // The amf package: one library split into layered modules, seven stage executables and a benchmark tool.
-// Layering (lower first): CHDF5, CBLAS, CProcess → AMFCore → AMFNumerics, AMFArtifacts, AMFEnvironments →
+// Layering (lower first): CHDF5, CBLAS → AMFCore → AMFNumerics, AMFArtifacts, AMFEnvironments →
 // AMFPolicy, AMFSelection (AMF math), AMFPipeline (generic engine) → AMFStages → AMFCommands → executables.
 // See README.md ("Layout") and ../shared/style/HOUSE-STYLE.md §3.1.
 import PackageDescription
@@ -36,7 +36,6 @@ let package = Package(
     .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
     .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
 
-    .target(name: "CProcess"),
 
     // MARK: - Library modules (lower layers first)
     .target(name: "AMFCore", swiftSettings: optimizedEvenInDebug),
@@ -62,7 +61,6 @@ let package = Package(
       name: "AMFStages",
       dependencies: [
         "AMFCore", "AMFNumerics", "AMFArtifacts", "AMFEnvironments", "AMFPolicy", "AMFPipeline", "AMFSelection",
-        "CProcess",
       ],
       swiftSettings: optimizedEvenInDebug),
     .target(

@@ -129,6 +129,22 @@ import Testing
     #expect(workspace.leftovers().isEmpty)
   }
 
+  /// A stage that outlives the orchestrator's idle pool threads (about 5 s here) is not killed: the stage's
+  /// parent watch polls the orchestrator's pid instead of `PR_SET_PDEATHSIG`, which fires when the spawning
+  /// *thread* exits and killed every long pre-training of a real study.
+  @Test func longStageOutlivesTheSpawningThread() throws {
+    let plan = Plan(name: "long", runs: [
+      StageRunSpec(name: "pretrain/seed-0", kind: "pretrain", stageVersion: 1,
+                   paramsJSON: #"{"fake_sleep_ms":9000,"steps":1}"#, seed: 0, inputs: [:],
+                   outputRoles: ["demonstrations", "policy"]),
+    ])
+    let workspace = try Workspace()
+    defer { workspace.folder.remove() }
+    let result = try workspace.run(try workspace.write(plan))
+    #expect(result.status == 0, "\(result.standardError)")
+    #expect(result.standardOutput.contains("ran 1, reused 0"))
+  }
+
   /// `kill -9` of the orchestrator at several moments, then a rerun: same final hashes as a run that
   /// was never interrupted, and nothing partial reused.
   @Test(arguments: [0.15, 0.6, 1.2])
@@ -142,7 +158,7 @@ import Testing
     Thread.sleep(forTimeInterval: afterSeconds)
     kill(orchestrator.processIdentifier, SIGKILL)
     orchestrator.waitUntilExit()
-    Thread.sleep(forTimeInterval: 0.2)  // the kernel kills the orphaned stage (PR_SET_PDEATHSIG)
+    Thread.sleep(forTimeInterval: 0.2)  // the orphaned stage's watchdog kills it (ParentWatch, 50 ms polls)
     let rerun = try workspace.run(path)
     #expect(rerun.status == 0, "\(rerun.standardError)")
     #expect(try workspace.lockedOutputs(path) == expected)
