@@ -34,7 +34,7 @@ grep '^| [a-z0-9]* | [a-z]* |' "$OUT/swift.txt" | grep -v '^| size' | while IFS=
     start=$(date +%s%N)
     for _ in $(seq "$REPEATS"); do
       "$BIN/amf-select" --input embeddings="$folder/embeddings.h5" --param scenario=targeted \
-        --param select.importance_weights=$flag --param task_count="$(echo $tasks)" --output "$folder/sel.h5" 2>/dev/null
+        --param select.importance_weights=$flag --param task_count="$(echo $tasks)" --output "$folder/sel.h5" 2>"$folder/select.err"
     done
     process=$(( ($(date +%s%N) - start) / REPEATS / 1000000 ))
   fi

@@ -50,7 +50,7 @@ struct SelectBench: ParsableCommand {
 
 /// A synthetic problem of the study's shape: P pool trajectories of H = 60 steps (the last |C| are one
 /// rollout per task, the rest collected demonstrations that also form the conditioning set), targets = the
-/// first third of the tasks on stride 5, φ of width p rounded to float32.
+/// tasks 4 … 4 + ⌊|C|/3⌋ − 1 on stride 5, φ of width p rounded to float32.
 struct SelectBenchProblem {
   let tasks: Int
   let pool: Int
@@ -87,7 +87,7 @@ struct SelectBenchProblem {
         return Float((state + v[c * width + k]) * (1 + 0.5 * g[c * width + k]) * scale)
       }
     }
-    let targetTasks = Array(0..<max(1, tasks / 3))
+    let targetTasks = Array(4..<(4 + max(1, tasks / 3)))  // {4, 5, 6, 7} at the default size, as in targeted
     var labels: (targets: [PointLabel], candidates: [PointLabel], conditioning: [PointLabel]) = ([], [], [])
     for c in targetTasks {
       for i in 0..<pool { for t in Swift.stride(from: 0, to: horizon, by: stride) { labels.targets.append(PointLabel(task: c, pool: i, step: t)) } }
