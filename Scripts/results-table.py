@@ -1,0 +1,31 @@
+"""Prints the Markdown tables of Data/results/FINDINGS.md from the committed summary.csv files.
+
+Usage: python3 Scripts/results-table.py STUDY…   (folders under Data/results/)
+"""
+import csv
+import os
+import sys
+
+ROOT = os.path.join(os.path.dirname(__file__), "..", "Data", "results")
+
+
+def interval(row, name, signed=False):
+    mean, lo, hi = (float(row[f"{name}_{part}"]) for part in ("mean", "lo", "hi"))
+    form = "{:+.3f}" if signed else "{:.3f}"
+    return f"{form.format(mean)} [{form.format(lo)}, {form.format(hi)}]"
+
+
+def main():
+    print("| study | arm | AUC [90% CI] | final success [90% CI] | Δ AUC vs amf [90% CI] | amf ahead (AUC) | Δ final vs amf [90% CI] |")
+    print("|---|---|---|---|---|---:|---|")
+    for study in sys.argv[1:]:
+        with open(os.path.join(ROOT, study, "summary.csv")) as handle:
+            for row in csv.DictReader(handle):
+                diff = "–" if not row["auc_diff_mean"] else interval(row, "auc_diff", signed=True)
+                final_diff = "–" if not row["final_diff_mean"] else interval(row, "final_diff", signed=True)
+                ahead = "–" if not row["auc_amf_ahead_share"] else f"{float(row['auc_amf_ahead_share']):.0%}"
+                print(f"| {study} | {row['arm']} | {interval(row, 'auc')} | {interval(row, 'final')} | {diff} | {ahead} | {final_diff} |")
+
+
+if __name__ == "__main__":
+    main()
