@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Copies each finished study's report folder and lock into Data/results/<study>/ (what is committed), and
-# writes the per-arm diagnostics (picks by task group, ESS, own-task share) beside them.
+# Copies each finished study's report folder into Data/results/<study>/ (what is committed; the lock that
+# produced it is Pipelines/studies/<study>.lock.json, also committed), and writes the per-arm diagnostics
+# (picks by task group, ESS, own-task share) beside it.
 # Usage: Scripts/collect-results.sh STUDY…   e.g. Scripts/collect-results.sh reacher-targeted integrator2d-gp-targeted
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +14,6 @@ for study in "$@"; do
   out="Data/results/$study"
   rm -rf "$out" && mkdir -p "$out"
   cp -R "$report"/. "$out"/
-  cp "$lock" "$out/lock.json"
   case "$study" in
     *targeted*) groups=(--targets 4,5,6,7 --covered 0,1,2,3,4,5 --distractors 9,10) ;;
     kitchen-mismatch) groups=(--targets 0,1,2,3,4 --covered 0,1 --distractors "") ;;
