@@ -37,6 +37,12 @@ public enum EmbedStage: Stage {
     let checkpoint = try PolicyCheckpoint(artifactContent: try inputs.required(policyRole).content, file: inputs.path(policyRole))
     try checkPolicy(checkpoint.policy, fits: environment, role: policyRole, path: inputs.path(policyRole))
     let collected = try collectedDemonstrations(inputs, environment: environment, id: setup.id)
+    var pretraining: [DemonstrationSet.Demonstration] = []
+    if params.embed.conditionOnPretraining {
+      guard inputs.artifacts["pretraining"] != nil else { throw StageError.missingInput(role: "pretraining") }
+      pretraining = try collectedDemonstrations(
+        inputs, role: "pretraining", environment: environment, id: setup.id) { _ in true }
+    }
     let pool = try buildPool(
       collected: collected, policy: checkpoint.policy, environment: environment, params: params, seed: context.seed)
     context.progress.log(
@@ -44,9 +50,12 @@ public enum EmbedStage: Stage {
     let batch = try PoolBatch(pool: pool, environment: environment)
     let outputs = try evaluate(checkpoint, batch: batch, params: params, seed: context.seed)
     let weights = try importanceWeights(pool: pool, batch: batch, outputs: outputs, params: params)
-    let set = try assemble(
+    var set = try assemble(
       pool: pool, batch: batch, outputs: outputs, weights: weights, checkpoint: checkpoint, setup: setup,
       params: params)
+    if !pretraining.isEmpty, set.space == "weight" {
+      try appendConditioning(pretraining, checkpoint: checkpoint, environment: environment, params: params, seed: context.seed, scale: Float(set.normalization), to: &set)
+    }
     let ess = set.ess.map { String(format: "%.1f", $0) }.joined(separator: " ")
     let own = set.ownShare.map { String(format: "%.2f", $0) }.joined(separator: " ")
     context.progress.log("ESS per task: \(ess)")
@@ -82,10 +91,10 @@ public enum EmbedStage: Stage {
   }
 
   /// The demonstrations of D_r collected in rounds (source `round_*`), checked against the environment.
-  static func collectedDemonstrations(_ inputs: StageInputs, environment: any ControlEnvironment, id: EnvironmentID)
-    throws -> [DemonstrationSet.Demonstration]
-  {
-    let role = "demonstrations"
+  static func collectedDemonstrations(
+    _ inputs: StageInputs, role: String = "demonstrations", environment: any ControlEnvironment, id: EnvironmentID,
+    include: (String) -> Bool = { $0.hasPrefix("round_") }
+  ) throws -> [DemonstrationSet.Demonstration] {
     guard let artifact = inputs.artifacts[role] else { return [] }
     let set: DemonstrationSet
     do { set = try DemonstrationSet(artifact) } catch { throw error.inFile(inputs.path(role)) }
@@ -109,7 +118,7 @@ public enum EmbedStage: Stage {
         role: role, path: inputs.path(role), field: "demo task", reason: "\(demo.task) is outside 0..<\(environment.taskCount)",
         fix: "pass demonstrations of this environment's task set")
     }
-    return set.demonstrations.filter { $0.source.hasPrefix("round_") }
+    return set.demonstrations.filter { include($0.source) }
   }
 
   static func buildPool(
@@ -217,6 +226,29 @@ public enum EmbedStage: Stage {
         observations: try observations.converted(), taskFeatures: try features.converted())
       let phi = try Matrix<Float>(rows: inputs.rows, columns: inputs.columns, values: inputs.storage.map { Float($0) })
       return PolicyOutputs(distribution: distribution, phi: phi, kind: "gp_rbf", isFunctionSpace: true)
+    }
+  }
+
+  /// Adds every step of `demonstrations` (with its own task) to the conditioning points, embedded like the
+  /// pool and scaled by the same normalization (pool index and step −1: outside the pool).
+  static func appendConditioning(
+    _ demonstrations: [DemonstrationSet.Demonstration], checkpoint: PolicyCheckpoint, environment: any ControlEnvironment,
+    params: EmbedParams, seed: Seed, scale: Float, to set: inout EmbeddingSet
+  ) throws {
+    let pool = demonstrations.map {
+      PoolTrajectory(task: $0.task, source: $0.source, observations: $0.observations, actions: $0.actions, length: $0.stepCount)
+    }
+    let batch = try PoolBatch(pool: pool, environment: environment)
+    let outputs = try evaluate(checkpoint, batch: batch, params: params, seed: seed.derived("embed/pretraining"))
+    let width = outputs.phi.columns
+    for (i, trajectory) in pool.enumerated() {
+      for t in 0..<trajectory.length {
+        let row = batch.row(task: trajectory.task, pool: i, step: t)
+        for k in 0..<width { set.conditioning.phi.append(scale * outputs.phi.storage[row * width + k]) }
+        set.conditioning.task.append(trajectory.task)
+        set.conditioning.poolIndex.append(-1)
+        set.conditioning.step.append(-1)
+      }
     }
   }
 

@@ -24,7 +24,8 @@ public enum StageKind: String, CaseIterable, Sendable, Codable {
     switch self {
     case .pretrain: []
     case .embed:
-      [("policy", .policy, "the current policy π_r"), ("demonstrations", .demonstrations, "collected demonstrations D_r")]
+      [("policy", .policy, "the current policy π_r"), ("demonstrations", .demonstrations, "collected demonstrations D_r"),
+       ("pretraining", .demonstrations, "pre-training demonstrations (embed.condition_on_pretraining only)")]
     case .select:
       [("embeddings", .embeddings, "the round's embeddings (amf, uncertainty)"),
        ("demonstrations", .demonstrations, "collected demonstrations D_r, for counts (rebalancing, r ≥ 2)"),

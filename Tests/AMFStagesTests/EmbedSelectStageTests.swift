@@ -181,6 +181,35 @@ final class ArtifactCache: @unchecked Sendable {
     #expect(record.round == 2)
   }
 
+  /// `embed.condition_on_pretraining`: every pre-training step joins the conditioning set (with its own task),
+  /// so covered tasks are no longer "unknown" to AMF-NN; without the input the stage says what is missing.
+  @Test func conditioningOnPretrainingAddsEveryPretrainingStep() throws {
+    let pi0 = try Self.pretrained(Scenario(.mismatch), policy: .mlp)
+    var pretrain = PretrainParams(env: EnvironmentSettings(name: .integrator2d), scenario: Scenario(.mismatch))
+    pretrain.pretrain.demosPerTask = 10
+    let demos = try PretrainStage.collectDemonstrations(try PretrainSetup(pretrain), seed: Seed(0))
+      .artifact(provenance: Provenance(stage: "pretrain", stageVersion: 1, paramsJSON: "{}", seed: 0))
+    var params = EmbedParams(env: EnvironmentSettings(name: .integrator2d), scenario: Scenario(.mismatch))
+    params.embed.conditionOnPretraining = true
+    #expect(throws: StageError.missingInput(role: "pretraining")) {
+      try EmbedStage.run(StageInputs(artifacts: ["policy": pi0]), params: params, context: StageContext(seed: Seed(0)))
+    }
+    let outputs = try EmbedStage.run(
+      StageInputs(artifacts: ["policy": pi0, "pretraining": demos]), params: params, context: StageContext(seed: Seed(0)))
+    let set = try EmbeddingSet(
+      Artifact(kind: .embeddings, provenance: Provenance(stage: "embed", stageVersion: 1, paramsJSON: "{}", seed: 0),
+               content: try #require(outputs.first).content))
+    #expect(set.conditioning.count == 6 * 10 * 20)
+    #expect(Set(set.conditioning.task) == Set(0..<6))
+    let plain = try Self.embed(pi0, scenario: Scenario(.mismatch))
+    #expect(set.targets == plain.targets && set.candidates == plain.candidates)
+    // The flag is encoded only when true, so every existing embed key is unchanged.
+    #expect(try !CanonicalJSON.string(EmbedParams()).contains("condition_on_pretraining"))
+    #expect(try CanonicalJSON.string(params).contains("\"condition_on_pretraining\":true"))
+    let record = try Self.select(set, scenario: Scenario(.mismatch))
+    #expect(record.selected.allSatisfy { $0 >= 6 }, "\(record.selected)")
+  }
+
   @Test func inputsThatDoNotFitAreRejected() throws {
     let pi0 = try Self.pretrained(Scenario(.mismatch), policy: .gp)
     // A policy of integrator2d given to a reacher embed.

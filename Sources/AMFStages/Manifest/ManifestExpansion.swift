@@ -58,6 +58,9 @@ extension ArmManifest {
       if SelectionStrategies.named(select.strategy.rawValue)?.needsEmbeddings ?? true {
         var embedInputs = ["policy": InputReference(run: previous, role: "policy")]
         embedInputs["demonstrations"] = collected
+        if embed.conditionOnPretraining {
+          embedInputs["pretraining"] = InputReference(run: pretrainRun, role: "demonstrations")
+        }
         runs.append(
           try Self.run(
             name(.embed, round), .embed, seed: seed,

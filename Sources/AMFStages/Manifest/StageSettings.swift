@@ -54,10 +54,15 @@ public struct EmbedSettings: Codable, Hashable, Sendable {
   public var dropoutPasses = 16
   /// Dropout probability (`dropout` only).
   public var dropoutRate = 0.1
+  /// AMF-NN also conditions on the pre-training demonstrations (every step, its own task), as AMF-GP always
+  /// does; default false (the PD of AMF.md §2.1 conditions on collected demonstrations only). Needs the
+  /// `pretraining` input, which the orchestrator then wires to the embed stage.
+  public var conditionOnPretraining = false
 
   enum CodingKeys: String, CodingKey, CaseIterable {
     case kind, rolloutsPerTask = "rollouts_per_task", stride
     case dropoutPasses = "dropout_passes", dropoutRate = "dropout_rate"
+    case conditionOnPretraining = "condition_on_pretraining"
   }
 
   /// The defaults.
@@ -72,10 +77,12 @@ public struct EmbedSettings: Codable, Hashable, Sendable {
     stride = try c.decodeIfPresent(Int.self, forKey: .stride) ?? stride
     dropoutPasses = try c.decodeIfPresent(Int.self, forKey: .dropoutPasses) ?? dropoutPasses
     dropoutRate = try c.decodeIfPresent(Double.self, forKey: .dropoutRate) ?? dropoutRate
+    conditionOnPretraining = try c.decodeIfPresent(Bool.self, forKey: .conditionOnPretraining) ?? conditionOnPretraining
     try decoder.validating(validate)
   }
 
-  /// Encodes the fields the chosen embedding uses (dropout settings only for `dropout`).
+  /// Encodes the fields the chosen embedding uses (dropout settings only for `dropout`;
+  /// `condition_on_pretraining` only when true, so existing stage keys are unchanged).
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: CodingKeys.self)
     try c.encode(kind, forKey: .kind)
@@ -85,6 +92,7 @@ public struct EmbedSettings: Codable, Hashable, Sendable {
       try c.encode(dropoutPasses, forKey: .dropoutPasses)
       try c.encode(dropoutRate, forKey: .dropoutRate)
     }
+    if conditionOnPretraining { try c.encode(true, forKey: .conditionOnPretraining) }
   }
 
   /// Checks counts and the dropout rate.
