@@ -50,7 +50,8 @@ public enum StageKind: String, CaseIterable, Sendable, Codable {
   /// (PIPELINE.md §3).
   public var algorithmVersion: Int {
     switch self {
-    case .pretrain, .embed, .select, .finetune, .evaluate, .report: 1
+    case .pretrain, .embed, .select, .finetune, .evaluate: 1
+    case .report: 2  // 2: plot widths follow the arm names (long names overlapped)
     }
   }
 

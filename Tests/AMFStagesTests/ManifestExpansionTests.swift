@@ -16,7 +16,8 @@ import Testing
       "embed/seed-3/round-2", "select/seed-3/round-2", "finetune/seed-3/round-2", "evaluate/seed-3/round-2",
       "report",
     ])
-    #expect(runs.allSatisfy { $0.stageVersion == 1 })
+    #expect(runs.allSatisfy { $0.stageVersion == (StageKind(rawValue: $0.kind)?.algorithmVersion ?? 0) })
+    #expect(runs.last?.stageVersion == 2 && runs.first?.stageVersion == 1)
     #expect(runs.dropLast().allSatisfy { $0.seed == 3 })
   }
 

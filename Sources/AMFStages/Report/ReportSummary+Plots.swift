@@ -18,7 +18,8 @@ extension ReportSummary {
     // The y axis starts at a multiple of 0.1 below every band (0 when something comes near it).
     let lowest = arms.flatMap { $0.success.map(\.lower) }.min() ?? 0
     let yLow = lowest > 0.3 ? ((lowest - 0.05) * 10).rounded(.down) / 10 : 0
-    var plot = SVGPlot(xRange: 0...max(1, maxDemos), yRange: yLow...1)
+    let legend = SVGPlot.legendWidth(for: arms.map(\.name))
+    var plot = SVGPlot(width: 650 + legend, legendWidth: legend, xRange: 0...max(1, maxDemos), yRange: yLow...1)
     let xTicks = SVGPlot.ticks(0...max(1, maxDemos), target: min(10, max(1, Int(maxDemos))))
       .map { ($0, String(format: "%g", $0)) }
     plot.frame(
@@ -56,8 +57,10 @@ extension ReportSummary {
     let yLow = max(0, ((low - pad) * 20).rounded(.down) / 20)
     let yHigh = min(1, ((high + pad) * 20).rounded(.up) / 20)
     let yRange = yLow...max(yHigh, yLow + 0.05)
-    var plot = SVGPlot(width: max(700, 260 + 110 * Double(arms.count)), xRange: -0.5...(Double(arms.count) - 0.5),
-                       yRange: yRange)
+    let legend = SVGPlot.legendWidth(for: arms.map(\.name))
+    let category = SVGPlot.categoryWidth(for: arms.map(\.name), minimum: 110)
+    var plot = SVGPlot(width: max(530 + legend, 90 + legend + category * Double(arms.count)), legendWidth: legend,
+                       xRange: -0.5...(Double(arms.count) - 0.5), yRange: yRange)
     plot.frame(
       title: "AUC per arm (\(environmentName))",
       subtitle: "large marker: mean over \(seedCounts()), bar: \(intervalLabel); dots: single seeds",
@@ -92,8 +95,9 @@ extension ReportSummary {
     let maxDemos = arms.flatMap(\.perTaskDemos).max() ?? 1
     let top = max(1, (SVGPlot.ticks(0...max(1, maxDemos * 1.08), target: 5).last ?? 1))
     let yTop = top < maxDemos * 1.02 ? top + (SVGPlot.ticks(0...top).dropFirst().first ?? 1) : top
-    var plot = SVGPlot(width: max(760, 260 + 34 * Double(taskCount) * Double(max(1, arms.count)) / 2),
-                       xRange: -0.5...(Double(taskCount) - 0.5), yRange: 0...yTop)
+    let legend = SVGPlot.legendWidth(for: arms.map(\.name))
+    var plot = SVGPlot(width: max(590 + legend, 90 + legend + 34 * Double(taskCount) * Double(max(1, arms.count)) / 2),
+                       legendWidth: legend, xRange: -0.5...(Double(taskCount) - 0.5), yRange: 0...yTop)
     plot.frame(
       title: "Demonstrations per task by the final round (\(environmentName))",
       subtitle: "mean over \(seedCounts())", xLabel: "task index", yLabel: "demonstrations collected (count)",

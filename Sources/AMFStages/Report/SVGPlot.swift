@@ -29,6 +29,16 @@ struct SVGPlot {
   }
 
   static func color(_ index: Int) -> String { palette[index % palette.count] }
+
+  /// Room for a legend of `names` right of the plot area (13 px text, about 7.5 px per character).
+  static func legendWidth(for names: [String]) -> Double {
+    max(170, 60 + 7.5 * Double(names.map(\.count).max() ?? 0))
+  }
+
+  /// Room per category for tick labels of `names` (12 px text, about 7 px per character).
+  static func categoryWidth(for names: [String], minimum: Double) -> Double {
+    max(minimum, 16 + 7 * Double(names.map(\.count).max() ?? 0))
+  }
   static func dash(_ index: Int) -> String { dashes[index % dashes.count] }
 
   /// Pixel x of data x.
