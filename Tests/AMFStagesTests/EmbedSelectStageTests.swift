@@ -257,8 +257,14 @@ final class ArtifactCache: @unchecked Sendable {
   @Test func uniformAndRebalancingRunWithoutEmbeddings() throws {
     var params = SelectParams(scenario: Scenario(.mismatch))
     params.select.strategy = .uniform
-    let uniform = try SelectStage.run(StageInputs(), params: params, context: StageContext(seed: Seed(0)))
-    #expect(!uniform.isEmpty)
+    let uniform = try SelectionRecord(
+      Artifact(kind: .selection, provenance: Provenance(stage: "select", stageVersion: 1, paramsJSON: "{}", seed: 0),
+               content: try #require(
+                 SelectStage.run(StageInputs(), params: params, context: StageContext(seed: Seed(0))).first).content))
+    #expect(uniform.strategy == "uniform" && uniform.selected.count == 2 && Set(uniform.selected).count == 2)
+    for (pick, task) in uniform.selected.enumerated() {
+      #expect(uniform.scores[pick][task] == 1 && uniform.scores[pick].reduce(0, +) == 1)
+    }
     params.select.strategy = .rebalancing
     let setup = try PretrainSetup(PretrainParams(env: EnvironmentSettings(name: .integrator2d), scenario: Scenario(.mismatch)))
     let pretraining = try PretrainStage.collectDemonstrations(setup, seed: Seed(0))
