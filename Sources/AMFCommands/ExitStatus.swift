@@ -35,6 +35,10 @@ public enum ExitStatus {
     case PipelineError.stageFailed: stageFailed
     case PipelineError.toolFailed: software
     case is PipelineError: dataError
+    case SlurmError.commandMissing: unavailable
+    case SlurmError.commandFailed: software
+    case SlurmError.badSetting, SlurmError.unknownRun: usage
+    case is SlurmError: dataError
     case is ManifestError: dataError
     case is DecodingError: dataError
     case StageError.unavailable: unavailable

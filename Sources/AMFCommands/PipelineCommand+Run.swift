@@ -16,6 +16,9 @@ public struct RunCommand: AsyncParsableCommand {
   @Option(parsing: .upToNextOption, help: "Rerun these stage kinds, run names or name prefixes.")
   var force: [String] = []
   @Flag(help: "After a failure, keep running what does not depend on it.") var keepGoing = false
+  @Option(help: "local: run here; slurm: submit one Slurm job per stale stage run and return.")
+  var executor: ExecutorKind = .local
+  @OptionGroup(title: "Slurm (with --executor slurm)") var slurm: SlurmOptions
   @Option(help: ArgumentHelp("Run stages with this binary instead of this one (tests, separate builds).",
                              visibility: .hidden))
   var stageExecutable: String?
@@ -24,6 +27,12 @@ public struct RunCommand: AsyncParsableCommand {
 
   public func validate() throws {
     guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+    if executor == .local, !slurm.isEmpty {
+      throw ValidationError("--slurm-… and --sbatch-arg options need --executor slurm")
+    }
+    if executor == .slurm, keepGoing {
+      throw ValidationError("--keep-going is the Slurm executor's behaviour already (a failure cancels only its dependents)")
+    }
   }
 
   public func run() async throws {
@@ -43,6 +52,17 @@ public struct RunCommand: AsyncParsableCommand {
     }
     if dryRun {
       print(StatusTable.render(name: session.plan.name, states: states, all: false))
+      return
+    }
+    if executor == .slurm {
+      do {
+        let outcome = try session.submitToSlurm(
+          states: states, forced: forced, settings: try slurm.settings(), stageExecutable: stageExecutable
+        ) { line in FileHandle.standardError.write(Data("amf-pipeline: \(line)\n".utf8)) }
+        print(SlurmReport.render(outcome, manifest: options.manifest))
+      } catch {
+        throw ExitStatus.report(error, command: "amf-pipeline run --executor slurm")
+      }
       return
     }
     let summary: RunSummary

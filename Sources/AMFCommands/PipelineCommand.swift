@@ -12,7 +12,7 @@ public struct PipelineCommand: AsyncParsableCommand {
       """,
     subcommands: [
       RunCommand.self, StatusCommand.self, DagCommand.self, ShowCommand.self, VerifyCommand.self, GCCommand.self,
-      ArchiveCommand.self, StageGroupCommand.self, VersionCommand.self,
+      ArchiveCommand.self, CancelCommand.self, JobCommand.self, StageGroupCommand.self, VersionCommand.self,
     ])
 
   public init() {}

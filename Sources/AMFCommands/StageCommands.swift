@@ -1,4 +1,6 @@
+import AMFCore
 import AMFStages
+import Foundation
 import ArgumentParser
 
 /// What the six stage commands share: their configuration and their run.
@@ -26,6 +28,7 @@ enum StageCommandSupport {
   }
 
   static func run(_ kind: StageKind, _ options: StageOptions) throws {
+    BLASKernelPin.reexecIfNeeded()
     guard ParentWatch.dieWithParent() else { throw ExitCode(ExitStatus.software) }
     let summary: StageSummary
     do {
@@ -93,4 +96,19 @@ public struct ReportCommand: ParsableCommand {
   @OptionGroup public var options: StageOptions
   public init() {}
   public func run() throws { try StageCommandSupport.run(.report, options) }
+}
+
+/// Makes a stage started by hand use the pinned OpenBLAS kernel (`BLASRuntime.pinnedKernel`), as the
+/// orchestrator's children do: OpenBLAS reads `OPENBLAS_CORETYPE` when it loads, before `main`, so the
+/// process sets it and replaces itself with a fresh copy (once: the copy finds it set).
+enum BLASKernelPin {
+  static func reexecIfNeeded() {
+    guard let kernel = BLASKernel.toPin(environment: ProcessInfo.processInfo.environment) else { return }
+    setenv(BLASKernel.variable, kernel, 1)
+    let arguments = CommandLine.arguments
+    var pointers = arguments.map { strdup($0) } + [nil]
+    execv("/proc/self/exe", &pointers)
+    // Only reached when exec failed: go on with OpenBLAS's own kernel choice, and say so.
+    FileHandle.standardError.write(Data("warning: could not re-execute with \(BLASKernel.variable)=\(kernel) (\(String(cString: strerror(errno)))); results may differ in the last bits from other machines\n".utf8))
+  }
 }

@@ -157,10 +157,18 @@ public final class Executor: @unchecked Sendable {
     // Temporaries of writers that were still being reaped when the run started are gone by now.
     if total > 0 { store.recover() }
     var lock = updatedLock(previousLock, outputs: outputs)
-    if let publishing { publish(publishing, in: &lock, previous: previousLock, lockURL: lockURL) }
+    let publicationDue = publishing.map { !isPublished($0, in: lock, previous: previousLock, lockURL: lockURL) } ?? false
     if started > 0 { AtomicFile.syncAll() }
     // A no-op run leaves an unchanged lock alone (rewriting it cost a third of a no-op run of 2 000 runs).
-    if lock != previousLock || !FileManager.default.fileExists(atPath: lockURL.path) { try lock.write(to: lockURL) }
+    // Otherwise the lock is re-read under its writer lock and updated from what is there now, so that
+    // entries committed meanwhile (a Slurm job, another `run`) are kept rather than overwritten.
+    if lock != previousLock || publicationDue || !FileManager.default.fileExists(atPath: lockURL.path) {
+      lock = try LockFile.update(at: lockURL, manifest: previousLock.manifest) { current in
+        var next = updatedLock(current, outputs: outputs)
+        if let publishing { publish(publishing, in: &next, previous: current, lockURL: lockURL) }
+        current = next
+      }
+    }
     try? hasher.save()
     return RunSummary(
       outcomes: graph.order.map { ($0.name, outcomes[$0.name] ?? .skipped(reason: "not planned")) },
@@ -169,6 +177,12 @@ public final class Executor: @unchecked Sendable {
 
   /// The lock after a run: fresh entries for every run with known outputs, old ones for the rest.
   func updatedLock(_ previous: LockFile, outputs: [String: [String: String]]) -> LockFile {
+    Self.updatedLock(previous, graph: graph, outputs: outputs)
+  }
+
+  /// The lock of `graph` after a run: fresh entries for every run with known outputs, old ones for the
+  /// rest; entries of runs the graph no longer has are dropped.
+  static func updatedLock(_ previous: LockFile, graph: StageGraph, outputs: [String: [String: String]]) -> LockFile {
     var lock = LockFile(manifest: previous.manifest)
     lock.reportFolder = previous.reportFolder
     for run in graph.order {

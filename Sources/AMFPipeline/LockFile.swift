@@ -119,3 +119,36 @@ extension LockFile {
     }
   }
 }
+
+extension LockFile {
+  /// The file that serializes writers of the lock at `url`: `.<name>.flock` beside it (the lock itself
+  /// is replaced by rename, so it cannot carry the `flock`).
+  public static func writerLockURL(for url: URL) -> URL {
+    url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).flock")
+  }
+
+  /// Reads the lock at `url` under an exclusive `flock`, lets `change` edit it, and writes it back
+  /// atomically when it changed (or did not exist); returns the lock as written.
+  ///
+  /// Every writer (a local `run` at its end, each Slurm job as it commits its own entry) goes through
+  /// here, so concurrent writers never lose each other's entries. Blocks while another writer holds
+  /// the lock; writers hold it for one read and one write.
+  @discardableResult
+  public static func update(at url: URL, manifest: String, _ change: (inout LockFile) throws -> Void) throws -> LockFile {
+    let guardURL = writerLockURL(for: url)
+    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+    let descriptor = open(guardURL.path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else { throw FileSystemError.fromErrno(guardURL.path, "open lock-file guard") }
+    defer { close(descriptor) }
+    while flock(descriptor, LOCK_EX) != 0 {
+      guard errno == EINTR else { throw FileSystemError.fromErrno(guardURL.path, "flock") }
+    }
+    defer { flock(descriptor, LOCK_UN) }
+    let exists = FileManager.default.fileExists(atPath: url.path)
+    let current = try read(url, manifest: manifest)
+    var next = current
+    try change(&next)
+    if next != current || !exists { try next.write(to: url) }
+    return next
+  }
+}

@@ -6,7 +6,7 @@ import Foundation
 ///
 /// The engine knows nothing about reports: the expander says which run's folder to publish (for AMF,
 /// the manifest's top-level `report`), the engine copies it when the lock names that run.
-public struct SidecarPublication: Hashable, Sendable {
+public struct SidecarPublication: Hashable, Sendable, Codable {
   /// The stage run whose output has the folder.
   public var run: String
   /// The output role whose sidecar folder to publish.
@@ -32,8 +32,7 @@ extension Executor {
   func publish(_ publication: SidecarPublication, in lock: inout LockFile, previous: LockFile, lockURL: URL) {
     guard let entry = lock.stages[publication.run] else { return }
     let destination = lockURL.deletingLastPathComponent().appendingPathComponent(publication.folder)
-    let exists = FileManager.default.fileExists(atPath: destination.path)
-    if exists, previous.stages[publication.run] == entry, previous.reportFolder == publication.folder { return }
+    if isPublished(publication, in: lock, previous: previous, lockURL: lockURL) { return }
     let roles = entry.outputs.keys.sorted()
     let source = SidecarFolder.url(for: store.outputURL(key: entry.key, role: publication.role, roles: roles))
     guard FileManager.default.fileExists(atPath: source.path) else {
@@ -49,5 +48,14 @@ extension Executor {
     } catch {
       log("could not publish \(source.path) to \(destination.path): \(error)")
     }
+  }
+
+  /// Whether `publish` would do nothing: no entry to publish, or the previous lock published this very
+  /// entry under this folder name and the folder is still there.
+  func isPublished(_ publication: SidecarPublication, in lock: LockFile, previous: LockFile, lockURL: URL) -> Bool {
+    guard let entry = lock.stages[publication.run] else { return true }
+    let destination = lockURL.deletingLastPathComponent().appendingPathComponent(publication.folder)
+    return FileManager.default.fileExists(atPath: destination.path) && previous.stages[publication.run] == entry
+      && previous.reportFolder == publication.folder
   }
 }

@@ -66,6 +66,7 @@ public final class SubprocessStageRunner: StageRunner, @unchecked Sendable {
     process.arguments = arguments(for: invocation, paramsFile: paramsFile)
     var environment = ProcessInfo.processInfo.environment
     environment["OPENBLAS_NUM_THREADS"] = "1"
+    if let kernel = BLASKernel.toPin(environment: environment) { environment[BLASKernel.variable] = kernel }
     environment["AMF_PARENT_PID"] = String(getpid())
     process.environment = environment
     process.standardOutput = log

@@ -1,0 +1,150 @@
+import AMFCore
+import Foundation
+
+/// What one Slurm job does (`amf-pipeline job SUBMISSION RUN`): plan its run again from the submitted
+/// plan, re-check the content hash of every input, compute under the key's lock (or find the key
+/// done and do nothing), and commit its lock entry under the lock file's writer lock.
+///
+/// A job trusts nothing its dependencies promise: Slurm accepts `afterok` on a job id that no longer
+/// exists, so a job may start before (or without) its producers. It then fails with a message naming
+/// the missing input, and `--kill-on-invalid-dep` cancels what depends on it.
+public struct SlurmJobExecution: Sendable {
+  /// The submission folder.
+  public let folder: URL
+  public let submission: SlurmSubmission
+  public let plan: SubmittedPlan
+  /// The hasher used to plan (may cache by file identity).
+  public let hasher: any ContentHasher
+  /// The hasher used to re-check the inputs right before computing (must read the files).
+  public let verifier: any ContentHasher
+  public let log: @Sendable (String) -> Void
+  /// Runs the stage (nil: a child process of the submission's stage executable; tests pass their own).
+  public let runner: (any StageRunner)?
+
+  /// Loads the submission in `folder`.
+  public init(folder: URL, hasher: any ContentHasher, verifier: any ContentHasher, runner: (any StageRunner)? = nil,
+              log: @escaping @Sendable (String) -> Void) throws {
+    self.folder = folder
+    self.runner = runner
+    submission = try SlurmSubmission.read(folder.appendingPathComponent("submission.json"))
+    plan = try SubmittedPlan.read(folder.appendingPathComponent("plan.json"))
+    self.hasher = hasher
+    self.verifier = verifier
+    self.log = log
+  }
+
+  /// How a job ended.
+  public enum Result: Equatable, Sendable {
+    /// The outputs at its key existed (another job or a local run made them): nothing computed.
+    case alreadyDone(key: String)
+    /// Computed now.
+    case computed(key: String, seconds: Double)
+  }
+
+  /// Runs `name` (recomputing even when its key has outputs if `forced`); throws when it cannot start
+  /// or fails. The job's state file says the same.
+  public func run(_ name: String, forced: Bool, jobID: String) async throws -> Result {
+    let host = ProcessInfo.processInfo.hostName
+    let stateURL = folder.appendingPathComponent("state").appendingPathComponent("\(jobID).json")
+    try? writeState(SlurmJobRecord(run: name, status: "running", host: host, detail: ""), to: stateURL)
+    do {
+      let result = try await execute(name, forced: forced)
+      let detail: String
+      switch result {
+      case .alreadyDone(let key): detail = "outputs at key \(key) existed"
+      case .computed(let key, let seconds): detail = "computed key \(key) in \(String(format: "%.2f", seconds)) s"
+      }
+      let status = if case .alreadyDone = result { "reused" } else { "succeeded" }
+      try? writeState(SlurmJobRecord(run: name, status: status, host: host, detail: detail), to: stateURL)
+      return result
+    } catch {
+      try? writeState(SlurmJobRecord(run: name, status: "failed", host: host, detail: "\(error)"), to: stateURL)
+      throw error
+    }
+  }
+
+  private func execute(_ name: String, forced: Bool) async throws -> Result {
+    let all = try StageGraph(plan.runs)
+    guard let run = all.run(named: name) else { throw SlurmError.unknownRun(run: name, submission: folder.path) }
+    // Only the run and its ancestors matter; planning them alone keeps a job's start-up small.
+    var needed: Set<String> = [name]
+    var frontier = [name]
+    while let next = frontier.popLast() {
+      for parent in all.upstream[next] ?? [] where needed.insert(parent).inserted { frontier.append(parent) }
+    }
+    let graph = try StageGraph(all.order.filter { needed.contains($0.name) })
+    let store = Store(root: URL(fileURLWithPath: submission.storePath))
+    let lockURL = URL(fileURLWithPath: submission.lockPath)
+    let states = Dictionary(uniqueKeysWithValues: Planner(
+      graph: graph, store: store, lock: LockFile(manifest: plan.name), hasher: hasher).states().map { ($0.name, $0.state) })
+    var inputHashes: [String: String] = [:]
+    var inputURLs: [String: URL] = [:]
+    for role in run.inputs.keys.sorted() {
+      guard let reference = run.inputs[role], let producer = graph.run(named: reference.run) else { continue }
+      guard case .upToDate(let key, let outputs)? = states[reference.run], let expected = outputs[reference.role] else {
+        let reason = states[reference.run].map { state -> String in
+          if case .stale(let why, _) = state { return "is not in the store (\(why))" }
+          return "is not in the store"
+        } ?? "is not in the store"
+        throw SlurmError.inputNotReady(run: name, role: role, producer: reference.run, reason: reason)
+      }
+      let url = store.outputURL(key: key, role: reference.role, roles: producer.outputRoles)
+      let actual: String
+      do {
+        actual = try verifier.contentHash(of: url)
+      } catch {
+        throw SlurmError.inputNotReady(run: name, role: role, producer: reference.run, reason: "is unreadable: \(error)")
+      }
+      guard actual == expected else {
+        throw SlurmError.inputNotReady(
+          run: name, role: role, producer: reference.run, reason: "changed while planning (\(expected) → \(actual))")
+      }
+      inputHashes[role] = actual
+      inputURLs[role] = url
+    }
+    let executable = URL(fileURLWithPath: submission.stageExecutable)
+    let context = RunContext(
+      executable: executable.path, projectVersion: ProjectVersion.description, host: ProcessInfo.processInfo.hostName
+    ) { submission.stageExecutable == submission.executable ? submission.executableSHA256
+      : ((try? FileBytesHasher().contentHash(of: executable)) ?? "unknown") }
+    let executor = Executor(
+      graph: graph, store: store, hasher: hasher, runner: runner ?? SubprocessStageRunner(executable: executable),
+      context: context, log: log)
+    let key = StageKey.compute(for: run, inputHashes: inputHashes)
+    let result: Result
+    let outputs: [String: String]
+    if !forced, case .upToDate(_, let produced)? = states[name] {
+      log("\(name): outputs at key \(key) exist; nothing to compute")
+      (result, outputs) = (.alreadyDone(key: key), produced)
+    } else {
+      switch await executor.execute(run, inputHashes: inputHashes, inputURLs: inputURLs, forced: forced) {
+      case .success(let (produced, outcome)):
+        if case .succeeded(let seconds) = outcome {
+          (result, outputs) = (.computed(key: key, seconds: seconds), produced)
+        } else {
+          log("\(name): outputs at key \(key) appeared meanwhile; nothing computed")
+          (result, outputs) = (.alreadyDone(key: key), produced)
+        }
+      case .failure(let error):
+        throw error
+      }
+    }
+    AtomicFile.syncAll()
+    try LockFile.update(at: lockURL, manifest: plan.name) { lock in
+      let previous = lock
+      lock.stages[name] = LockFile.Entry(
+        kind: run.kind, key: key, stageVersion: run.stageVersion, seed: run.seed,
+        params: (try? JSONValue.parse(run.paramsJSON)) ?? .null, inputs: inputHashes, outputs: outputs)
+      if let publication = submission.publication, publication.run == name {
+        executor.publish(publication, in: &lock, previous: previous, lockURL: lockURL)
+      }
+    }
+    return result
+  }
+
+  private func writeState(_ record: SlurmJobRecord, to url: URL) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    try AtomicFile.write(try encoder.encode(record), to: url, durable: false)
+  }
+}
