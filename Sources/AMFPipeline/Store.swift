@@ -39,11 +39,20 @@ public struct Store: Sendable {
   public func lockURL(key: String) -> URL { folder(for: key).appendingPathComponent("\(key).lock") }
 
   /// Whether a marker from a process that no longer runs says a run of `key` was interrupted.
+  ///
+  /// A marker written on another host (a Slurm job on another node, `<pid> <host>`) is never judged
+  /// stale from here: its process cannot be checked, and the key's file lock already keeps a second
+  /// writer out.
   public func hasStaleMarker(key: String) -> Bool {
     guard let text = try? String(contentsOf: markerURL(key: key), encoding: .utf8) else { return false }
-    guard let pid = Int32(text.split(separator: " ").first ?? "") else { return true }
+    let fields = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
+    guard let pid = Int32(fields.first ?? "") else { return true }
+    if fields.count > 1, String(fields[1]) != Self.hostName { return false }
     return !(kill(pid, 0) == 0 || errno == EPERM)
   }
+
+  /// This host's name, as markers record it.
+  static let hostName = ProcessInfo.processInfo.hostName
 
   /// Removes leftovers of killed runs: temporaries and markers of dead processes. Returns their count.
   @discardableResult

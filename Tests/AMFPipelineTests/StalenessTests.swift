@@ -123,7 +123,11 @@ import Testing
     #expect(fixture.runner.executedNames == ["select/seed-0/round-1"])
     let key = try #require(try fixture.states()["evaluate/seed-0/round-1"]?.key)
     try FileManager.default.removeItem(at: fixture.store.outputURL(key: key, role: "evaluation", roles: ["evaluation"]))
-    try Data("999999 deadhost\n".utf8).write(to: fixture.store.markerURL(key: key))
+    // A marker of another host (a Slurm job on another node) cannot be checked from here: not stale.
+    try Data("999999 another-node\n".utf8).write(to: fixture.store.markerURL(key: key))
+    #expect(try fixture.reason("evaluate/seed-0/round-1") == "artifact missing")
+    // One of this host whose process is gone is.
+    try Data("999999 \(ProcessInfo.processInfo.hostName)\n".utf8).write(to: fixture.store.markerURL(key: key))
     #expect(try fixture.reason("evaluate/seed-0/round-1") == "incomplete")
     try await fixture.run()
     #expect(!FileManager.default.fileExists(atPath: fixture.store.markerURL(key: key).path))
