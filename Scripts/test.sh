@@ -8,8 +8,14 @@ Scripts/lint.sh
 # Library modules are compiled with -O even in this debug build (Package.swift), so numeric tests run
 # at release speed; OpenBLAS is pinned to one thread so results do not depend on the machine's cores.
 export OPENBLAS_NUM_THREADS=1
+# One OpenBLAS kernel on every machine (BLASKernel in Sources/AMFCore): in-process tests then compute the
+# same bits as the stages the orchestrator starts, whatever CPU CI lands on.
+export OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-Haswell}
 start=$(date +%s)
 swift build --build-tests
 built=$(date +%s)
 swift test --skip-build "$@"
-echo "test.sh: build $((built - start)) s, tests $(($(date +%s) - built)) s" >&2
+tested=$(date +%s)
+# The Slurm executor against a real one-node Slurm (skipped, and said so, where none can be started).
+Scripts/test-slurm.sh "$(swift build --show-bin-path)/amf-pipeline"
+echo "test.sh: build $((built - start)) s, tests $((tested - built)) s, Slurm $(($(date +%s) - tested)) s" >&2

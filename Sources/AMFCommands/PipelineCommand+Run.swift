@@ -44,6 +44,17 @@ public struct RunCommand: AsyncParsableCommand {
     } catch {
       throw ExitStatus.report(error, command: "amf-pipeline run")
     }
+    if executor == .slurm, !dryRun {
+      do {
+        let outcome = try session.submitToSlurm(
+          forced: forced, settings: try slurm.settings(), stageExecutable: stageExecutable
+        ) { line in FileHandle.standardError.write(Data("amf-pipeline: \(line)\n".utf8)) }
+        print(SlurmReport.render(outcome, manifest: options.manifest))
+      } catch {
+        throw ExitStatus.report(error, command: "amf-pipeline run --executor slurm")
+      }
+      return
+    }
     let states: [(name: String, state: RunState)]
     do {
       states = try session.states(forced: forced)
@@ -52,17 +63,6 @@ public struct RunCommand: AsyncParsableCommand {
     }
     if dryRun {
       print(StatusTable.render(name: session.plan.name, states: states, all: false))
-      return
-    }
-    if executor == .slurm {
-      do {
-        let outcome = try session.submitToSlurm(
-          states: states, forced: forced, settings: try slurm.settings(), stageExecutable: stageExecutable
-        ) { line in FileHandle.standardError.write(Data("amf-pipeline: \(line)\n".utf8)) }
-        print(SlurmReport.render(outcome, manifest: options.manifest))
-      } catch {
-        throw ExitStatus.report(error, command: "amf-pipeline run --executor slurm")
-      }
       return
     }
     let summary: RunSummary

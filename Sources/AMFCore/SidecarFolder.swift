@@ -35,6 +35,22 @@ public enum SidecarFolder {
     }
   }
 
+  /// Whether two folders hold the same files with the same bytes (recursively); false when either is missing.
+  public static func sameContents(_ a: URL, _ b: URL) -> Bool {
+    let manager = FileManager.default
+    guard let left = try? manager.subpathsOfDirectory(atPath: a.path),
+      let right = try? manager.subpathsOfDirectory(atPath: b.path), left.sorted() == right.sorted()
+    else { return false }
+    for path in left {
+      var isFolder: ObjCBool = false
+      guard manager.fileExists(atPath: a.appendingPathComponent(path).path, isDirectory: &isFolder) else { return false }
+      if isFolder.boolValue { continue }
+      guard manager.contentsEqual(atPath: a.appendingPathComponent(path).path, andPath: b.appendingPathComponent(path).path)
+      else { return false }
+    }
+    return true
+  }
+
   /// Removes a file or folder; true when it is gone.
   @discardableResult
   public static func remove(_ url: URL) -> Bool {

@@ -51,11 +51,19 @@ extension Executor {
   }
 
   /// Whether `publish` would do nothing: no entry to publish, or the previous lock published this very
-  /// entry under this folder name and the folder is still there.
+  /// entry under this folder name and the folder still holds what the store has for it. The bytes are
+  /// compared (a few small files): a lock restored by `git checkout` must not leave another branch's
+  /// report in place.
   func isPublished(_ publication: SidecarPublication, in lock: LockFile, previous: LockFile, lockURL: URL) -> Bool {
     guard let entry = lock.stages[publication.run] else { return true }
+    guard previous.stages[publication.run] == entry, previous.reportFolder == publication.folder else { return false }
     let destination = lockURL.deletingLastPathComponent().appendingPathComponent(publication.folder)
-    return FileManager.default.fileExists(atPath: destination.path) && previous.stages[publication.run] == entry
-      && previous.reportFolder == publication.folder
+    let roles = entry.outputs.keys.sorted()
+    let source = SidecarFolder.url(for: store.outputURL(key: entry.key, role: publication.role, roles: roles))
+    // Without the store's folder there is nothing to compare with (or to copy): keep what is there.
+    guard FileManager.default.fileExists(atPath: source.path) else {
+      return FileManager.default.fileExists(atPath: destination.path)
+    }
+    return SidecarFolder.sameContents(source, destination)
   }
 }

@@ -4,9 +4,9 @@ import Foundation
 
 /// The Slurm executor's view of a session (`run --executor slurm`, `status`, `cancel`, `job`).
 extension PipelineSession {
-  /// Submits the stale runs of `states` to Slurm (see `SlurmSubmitter`), the jobs running this very
+  /// Submits the stale runs to Slurm (see `SlurmSubmitter`), the jobs running this very
   /// binary (a copy of it) unless `stageExecutable` names another.
-  public func submitToSlurm(states: [(name: String, state: RunState)], forced: Set<String>, settings: SlurmSettings,
+  public func submitToSlurm(forced: Set<String>, settings: SlurmSettings,
                             stageExecutable: String?, client: any SlurmClient = CommandLineSlurm(),
                             log: @escaping @Sendable (String) -> Void) throws -> SlurmSubmitter.Outcome {
     let executable = URL(fileURLWithPath: BuildInfo.executablePath)
@@ -21,7 +21,7 @@ extension PipelineSession {
     let submitter = SlurmSubmitter(
       graph: graph, store: store, lockURL: lockURL, manifest: plan.name, client: client, settings: settings, log: log)
     let outcome = try submitter.submit(
-      states: states, forced: forced, executable: executable, executableSHA256: digest, stageExecutable: stage,
+      planStates: { try states(forced: forced) }, forced: forced, executable: executable, executableSHA256: digest, stageExecutable: stage,
       publication: reportPublication)
     try? hasher.save()
     return outcome

@@ -34,6 +34,12 @@ import Testing
     let second = try workspace.run(path)
     #expect(second.status == 0 && second.standardOutput.contains("nothing to run"))
     #expect(FileManager.default.fileExists(atPath: published.appendingPathComponent("report.md").path))
+    // A folder that no longer holds the lock's report (a lock restored by `git checkout` leaves another
+    // branch's report beside it) is replaced by a no-op run, too.
+    try Data("another branch's report\n".utf8).write(to: published.appendingPathComponent("report.md"))
+    #expect(try workspace.run(path).status == 0)
+    #expect(try Data(contentsOf: published.appendingPathComponent("report.md"))
+      == Data(contentsOf: stored.appendingPathComponent("report.md")))
     // A changed report replaces the folder (the fake report's text names its params).
     var changed = PipelineProcessTests.plan(name: "tiny", seeds: [0, 1], rounds: 1)
     changed.runs[changed.runs.count - 1].paramsJSON = #"{"report":{"confidence":0.8}}"#

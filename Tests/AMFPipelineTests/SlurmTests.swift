@@ -67,7 +67,7 @@ final class FakeSlurm: SlurmClient, @unchecked Sendable {
         graph: try StageGraph(runs), store: store, lockURL: lockURL, manifest: "study", client: slurm,
         settings: SlurmSettings())
       return try submitter.submit(
-        states: try states(forced: forced), forced: forced, executable: executable, executableSHA256: "ab12",
+        planStates: { try self.states(forced: forced) }, forced: forced, executable: executable, executableSHA256: "ab12",
         stageExecutable: nil, publication: nil)
     }
 

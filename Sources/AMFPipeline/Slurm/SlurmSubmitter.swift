@@ -69,10 +69,16 @@ public struct SlurmSubmitter: Sendable {
   /// submission made is cancelled and its folder removed, so nothing half-submitted remains; up-to-date
   /// runs are committed to the lock first (as a local `run` would), entries of runs the manifest no
   /// longer has are dropped.
-  public func submit(states: [(name: String, state: RunState)], forced: Set<String>, executable: URL,
-                     executableSHA256: String, stageExecutable: URL?, publication: SidecarPublication?)
-    throws -> Outcome
+  ///
+  /// `planStates` is called after the queue is read, not before: a job that ends in between has then
+  /// either left its outputs for the planner to find, or is still live and reused; planning first
+  /// would resubmit a run whose job finished a moment after the planner looked.
+  public func submit(planStates: () throws -> [(name: String, state: RunState)], forced: Set<String>,
+                     executable: URL, executableSHA256: String, stageExecutable: URL?,
+                     publication: SidecarPublication?) throws -> Outcome
   {
+    let live = try liveJobs()
+    let states = try planStates()
     var upToDate: [String: [String: String]] = [:]
     var stale: Set<String> = []
     for (name, state) in states {
@@ -88,7 +94,6 @@ public struct SlurmSubmitter: Sendable {
       return Outcome(submission: nil, folder: nil, submitted: 0, reused: 0, upToDate: upToDate.count)
     }
     let definitions = Self.definitions(of: graph)
-    let live = try liveJobs()
     let installed = try folder.installedExecutable(executable, sha256: executableSHA256)
     let id = Self.submissionID()
     let submissionFolder = folder.submissionFolder(lockURL: lockURL, id: id)
