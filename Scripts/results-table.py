@@ -1,6 +1,7 @@
 """Prints the Markdown tables of Data/results/FINDINGS.md from the committed summary.csv files.
 
 Usage: python3 Scripts/results-table.py STUDY…   (folders under Data/results/)
+       python3 Scripts/results-table.py --allocation   (the integrator2d GP allocation sweep, one row per k)
 """
 import csv
 import os
@@ -15,7 +16,26 @@ def interval(row, name, signed=False):
     return f"{form.format(mean)} [{form.format(lo)}, {form.format(hi)}]"
 
 
+def allocation():
+    """The allocation sweep's table: one row per k, AUC means per arm and amf − uniform."""
+    folder = os.path.join(ROOT, "integrator2d-gp-allocation")
+    arms = ["amf", "uniform", "uncertainty", "no-is", "rebalancing"]
+    print("| k | " + " | ".join(arms) + " | amf − uniform [90% CI] |")
+    print("|---:|" + "---:|" * len(arms) + "---|")
+    for name in sorted(os.listdir(folder)):
+        with open(os.path.join(folder, name, "summary.csv")) as handle:
+            rows = {row["arm"]: row for row in csv.DictReader(handle)}
+        means = " | ".join(f"{float(rows[arm]['auc_mean']):.3f}" for arm in arms)
+        uniform = rows["uniform"]
+        # The summary holds uniform − amf; the table shows amf − uniform.
+        mean, lo, hi = (-float(uniform[f"auc_diff_{part}"]) for part in ("mean", "hi", "lo"))
+        print(f"| {int(name[1:])} | {means} | {mean:+.3f} [{lo:+.3f}, {hi:+.3f}] |")
+
+
 def main():
+    if sys.argv[1:] == ["--allocation"]:
+        allocation()
+        return
     print("| study | arm | AUC [90% CI] | final success [90% CI] | Δ AUC vs amf [90% CI] | amf ahead (AUC) | Δ final vs amf [90% CI] |")
     print("|---|---|---|---|---|---:|---|")
     for study in sys.argv[1:]:
