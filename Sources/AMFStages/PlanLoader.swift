@@ -37,17 +37,7 @@ public enum PlanLoader {
       let manifest = try PipelineManifest.load(url.path, loader: loader)
       return Plan(name: manifest.name, runs: try manifest.stageRuns())
     }
-    do {
-      let data = try Data(contentsOf: url)
-      if case .object(let root)? = try? JSONValue.parse(data), case .string(let name)? = root["name"],
-        case .array(let items)? = root["runs"]
-      {
-        let runs = items.compactMap(StageRunSpec.init(json:))
-        if runs.count == items.count { return Plan(name: name, runs: runs) }
-      }
-      return try JSONDecoder().decode(Plan.self, from: data)
-    } catch {
-      throw PipelineError.unreadable(path: url.path, reason: "not a plan file: \(error)")
-    }
+    let file = try PlanFile.read(url)
+    return Plan(name: file.name, runs: file.runs)
   }
 }

@@ -12,7 +12,7 @@ public struct SlurmJobExecution: Sendable {
   /// The submission folder.
   public let folder: URL
   public let submission: SlurmSubmission
-  public let plan: SubmittedPlan
+  public let plan: PlanFile
   /// The hasher used to plan (may cache by file identity).
   public let hasher: any ContentHasher
   /// The hasher used to re-check the inputs right before computing (must read the files).
@@ -27,7 +27,7 @@ public struct SlurmJobExecution: Sendable {
     self.folder = folder
     self.runner = runner
     submission = try SlurmSubmission.read(folder.appendingPathComponent("submission.json"))
-    plan = try SubmittedPlan.read(folder.appendingPathComponent("plan.json"))
+    plan = try PlanFile.read(folder.appendingPathComponent("plan.json"))
     self.hasher = hasher
     self.verifier = verifier
     self.log = log

@@ -171,7 +171,7 @@ public struct SlurmSubmitter: Sendable {
       at: submissionFolder.appendingPathComponent("state"), withIntermediateDirectories: true)
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    let plan = SubmittedPlan(name: manifest, runs: graph.order)
+    let plan = PlanFile(name: manifest, runs: graph.order)
     try AtomicFile.write(try encoder.encode(plan), to: submissionFolder.appendingPathComponent("plan.json"))
     try record.write(to: submissionFolder.appendingPathComponent("submission.json"))
     let script = """
@@ -194,27 +194,5 @@ public struct SlurmSubmitter: Sendable {
     formatter.timeZone = TimeZone(identifier: "UTC")
     formatter.dateFormat = "yyyyMMdd-HHmmss-SSS"
     return "\(formatter.string(from: Date()))-\(getpid())"
-  }
-}
-
-/// The plan a submission's jobs run: `plan.json` in the submission folder.
-public struct SubmittedPlan: Codable, Sendable {
-  public var name: String
-  public var runs: [StageRunSpec]
-
-  /// Reads `plan.json`.
-  public static func read(_ url: URL) throws -> SubmittedPlan {
-    do {
-      let data = try Data(contentsOf: url)
-      if case .object(let root)? = try? JSONValue.parse(data), case .string(let name)? = root["name"],
-        case .array(let items)? = root["runs"]
-      {
-        let runs = items.compactMap(StageRunSpec.init(json:))
-        if runs.count == items.count { return SubmittedPlan(name: name, runs: runs) }
-      }
-      return try JSONDecoder().decode(SubmittedPlan.self, from: data)
-    } catch {
-      throw SlurmError.badSubmission(path: url.path, reason: "unreadable plan: \(error)")
-    }
   }
 }
