@@ -12,6 +12,11 @@ final class FakeSlurm: SlurmClient, @unchecked Sendable {
   private(set) var cancelled: [String] = []
   var queue: [String: SlurmJobState] = [:]
   var failAtSubmission: Int?
+  var available = true
+
+  func checkAvailable() throws {
+    if !available { throw SlurmError.commandMissing("sbatch") }
+  }
 
   func submit(_ request: SlurmJobRequest) throws -> String {
     try lock.withLock {
@@ -228,6 +233,14 @@ final class FakeSlurm: SlurmClient, @unchecked Sendable {
     #expect(fixture.slurm.cancelled == ["1000", "1001", "1002"])
     let folder = SlurmFolder(store: fixture.store).manifestFolder(lockURL: fixture.lockURL)
     #expect(((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).isEmpty)
+    #expect(!FileManager.default.fileExists(atPath: fixture.lockURL.path))
+    // Without the Slurm commands nothing is submitted or written at all.
+    fixture.slurm.failAtSubmission = nil
+    fixture.slurm.available = false
+    #expect(throws: SlurmError.commandMissing("sbatch")) { try fixture.submit() }
+    #expect(fixture.slurm.requests.count == 3)
+    #expect(((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).isEmpty)
+    #expect(!FileManager.default.fileExists(atPath: fixture.lockURL.path))
   }
 
   /// Forced runs get `--forced`; their jobs recompute although the key's outputs exist.

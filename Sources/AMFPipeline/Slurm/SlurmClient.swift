@@ -58,6 +58,12 @@ public protocol SlurmClient: Sendable {
   func states(of jobIDs: [String]) throws -> [String: SlurmJobState]
   /// Cancels jobs.
   func cancel(_ jobIDs: [String]) throws
+  /// Throws when the client cannot work here (its commands are missing), before anything is written.
+  func checkAvailable() throws
+}
+
+extension SlurmClient {
+  public func checkAvailable() throws {}
 }
 
 /// Errors of the Slurm executor, each with the fix.
@@ -133,11 +139,21 @@ public struct CommandLineSlurm: SlurmClient {
     _ = try Self.execute("scancel", jobIDs)
   }
 
+  public func checkAvailable() throws {
+    for command in ["sbatch", "squeue", "scancel"] where Self.locate(command) == nil {
+      throw SlurmError.commandMissing(command)
+    }
+  }
+
+  /// The path of `command` on PATH.
+  static func locate(_ command: String) -> String? {
+    (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
+      .map { "\($0)/\(command)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+  }
+
   /// Runs a Slurm command found on PATH; returns its stdout, throws with its stderr on failure.
   static func execute(_ command: String, _ arguments: [String]) throws -> String {
-    let path = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
-      .map { "\($0)/\(command)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    guard let path else { throw SlurmError.commandMissing(command) }
+    guard let path = locate(command) else { throw SlurmError.commandMissing(command) }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: path)
     process.arguments = arguments

@@ -77,6 +77,7 @@ public struct SlurmSubmitter: Sendable {
                      executable: URL, executableSHA256: String, stageExecutable: URL?,
                      publication: SidecarPublication?) throws -> Outcome
   {
+    try client.checkAvailable()
     let live = try liveJobs()
     let states = try planStates()
     var upToDate: [String: [String: String]] = [:]
@@ -87,10 +88,16 @@ public struct SlurmSubmitter: Sendable {
       case .stale: stale.insert(name)
       }
     }
-    try LockFile.update(at: lockURL, manifest: manifest) { lock in
-      lock = Executor.updatedLock(lock, graph: graph, outputs: upToDate)
+    // Up-to-date runs go into the lock (as a local `run` would record them) once the jobs are submitted;
+    // a failed submission leaves the lock alone.
+    func commitUpToDate() throws {
+      if upToDate.isEmpty, !FileManager.default.fileExists(atPath: lockURL.path) { return }
+      try LockFile.update(at: lockURL, manifest: manifest) { lock in
+        lock = Executor.updatedLock(lock, graph: graph, outputs: upToDate)
+      }
     }
     guard !stale.isEmpty else {
+      try commitUpToDate()
       return Outcome(submission: nil, folder: nil, submitted: 0, reused: 0, upToDate: upToDate.count)
     }
     let definitions = Self.definitions(of: graph)
@@ -138,6 +145,7 @@ public struct SlurmSubmitter: Sendable {
           + (dependencies.isEmpty ? "" : " after \(dependencies.joined(separator: ","))"))
       }
       try record.write(to: submissionFolder.appendingPathComponent("submission.json"))
+      try commitUpToDate()
     } catch {
       try? client.cancel(madeHere)
       try? FileManager.default.removeItem(at: submissionFolder)
