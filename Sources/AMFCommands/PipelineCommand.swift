@@ -1,5 +1,7 @@
+import AMFCore
 import AMFStages
 import ArgumentParser
+import Foundation
 
 /// `amf-pipeline`: the orchestrator, and a multi-call binary for the six stages.
 public struct PipelineCommand: AsyncParsableCommand {
@@ -43,5 +45,8 @@ public struct VersionCommand: ParsableCommand {
     print("executable: \(BuildInfo.executablePath)")
     print("numeric libraries optimized: \(BuildInfo.librariesAreOptimized ? "yes (-O)" : "no")")
     print("openblas: \(BuildInfo.blasConfiguration)")
+    let kernel = BLASKernel.toPin(environment: ProcessInfo.processInfo.environment)
+      ?? ProcessInfo.processInfo.environment[BLASKernel.variable].map { "\($0) (OPENBLAS_CORETYPE)" } ?? "OpenBLAS's choice"
+    print("stage kernel: \(kernel)")
   }
 }

@@ -50,6 +50,26 @@ import Testing
       != summary.outputs["demonstrations"]?.contentSHA256)
   }
 
+  /// A stage started by hand, without `OPENBLAS_CORETYPE`, re-executes itself on the pinned kernel and so
+  /// writes what a run with `OPENBLAS_CORETYPE=Haswell` writes (on a CPU whose own kernel differs, e.g.
+  /// `Cooperlake`, the policy hash would differ otherwise; `AMF_BLAS_KERNEL=native` shows it).
+  @Test func handRunStagesUseThePinnedKernel() throws {
+    let folder = try TemporaryDirectory("amf-pretrain-kernel")
+    defer { folder.remove() }
+    var environment = ProcessInfo.processInfo.environment
+    environment["OPENBLAS_CORETYPE"] = nil
+    environment["AMF_BLAS_KERNEL"] = nil
+    let unset = try Executables.run(
+      "amf-pretrain", Self.tiny + Self.outputs(in: folder, "u") + ["--json"], environment: environment)
+    #expect(unset.status == 0, "\(unset.standardError)")
+    environment["OPENBLAS_CORETYPE"] = "Haswell"
+    let pinned = try Executables.run(
+      "amf-pretrain", Self.tiny + Self.outputs(in: folder, "p") + ["--json"], environment: environment)
+    #expect(pinned.status == 0, "\(pinned.standardError)")
+    #expect(try Self.summary(unset.standardOutput).outputs["policy"]?.contentSHA256
+      == Self.summary(pinned.standardOutput).outputs["policy"]?.contentSHA256)
+  }
+
   /// What the orchestrator runs: `amf-pipeline stage pretrain --params-file F --seed S --output role=P …`.
   @Test func pipelineStageSubcommandRunsPretrainFromAParamsFile() throws {
     let folder = try TemporaryDirectory("amf-pretrain-stage")
