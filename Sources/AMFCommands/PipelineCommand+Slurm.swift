@@ -34,18 +34,9 @@ public struct SlurmOptions: ParsableArguments {
 
   /// The checked settings.
   func settings() throws -> SlurmSettings {
-    let kinds = Set(StageKind.allCases.map(\.rawValue))
-    let time = try SlurmSettings.perKind(
-      time, option: "--slurm-time", kinds: kinds, check: SlurmSettings.isTimeLimit, expected: "a time limit such as 30, 01:30:00 or 1-00:00:00")
-    let memory = try SlurmSettings.perKind(
-      memory, option: "--slurm-mem", kinds: kinds, check: SlurmSettings.isMemory, expected: "a size such as 4G or 500M")
-    let cpus = try SlurmSettings.perKind(
-      cpus, option: "--slurm-cpus", kinds: kinds, check: { Int($0).map { $0 >= 1 } ?? false }, expected: "a count ≥ 1")
-    if let partition, partition.isEmpty || partition.contains(where: \.isWhitespace) {
-      throw SlurmError.badSetting(option: "--slurm-partition", value: partition, reason: "expected a partition name")
-    }
-    return SlurmSettings(partition: partition, time: time, memory: memory, cpus: cpus.mapValues { Int($0)! },
-                         extraArguments: sbatchArguments)
+    try SlurmSettings.parse(
+      partition: partition, time: time, memory: memory, cpus: cpus, extraArguments: sbatchArguments,
+      kinds: Set(StageKind.allCases.map(\.rawValue)))
   }
 }
 

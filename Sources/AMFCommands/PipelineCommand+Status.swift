@@ -55,7 +55,7 @@ enum StatusTable {
       for (runName, _) in stale { counts[jobs[runName]?.state ?? "not submitted", default: 0] += 1 }
       let order = ["pending", "running", "done", "failed", "cancelled", "submitted", "not submitted"]
       let parts = counts.keys.sorted { (order.firstIndex(of: $0) ?? 99, $0) < (order.firstIndex(of: $1) ?? 99, $1) }
-        .map { "\(counts[$0]!) \($0)" }
+        .map { "\(counts[$0, default: 0]) \($0)" }
       lines.append("slurm (stale runs): " + parts.joined(separator: ", "))
     }
     for (runName, state) in states {

@@ -11,12 +11,9 @@ extension PipelineSession {
                             log: @escaping @Sendable (String) -> Void) throws -> SlurmSubmitter.Outcome {
     let executable = URL(fileURLWithPath: BuildInfo.executablePath)
     let digest = try FileBytesHasher().contentHash(of: executable)
-    var stage: URL?
-    if let stageExecutable {
-      stage = URL(fileURLWithPath: stageExecutable).standardizedFileURL
-      guard FileManager.default.isExecutableFile(atPath: stage!.path) else {
-        throw PipelineError.unreadable(path: stageExecutable, reason: "not an executable stage binary")
-      }
+    let stage = stageExecutable.map { URL(fileURLWithPath: $0).standardizedFileURL }
+    if let stage, !FileManager.default.isExecutableFile(atPath: stage.path) {
+      throw PipelineError.unreadable(path: stage.path, reason: "not an executable stage binary")
     }
     let submitter = SlurmSubmitter(
       graph: graph, store: store, lockURL: lockURL, manifest: plan.name, client: client, settings: settings, log: log)

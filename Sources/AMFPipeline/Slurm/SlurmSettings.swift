@@ -29,6 +29,23 @@ public struct SlurmSettings: Hashable, Sendable, Codable {
     self.extraArguments = extraArguments
   }
 
+  /// Settings from `run`'s options (`--slurm-time [KIND=]LIMIT` …), checked against the stage `kinds`.
+  public static func parse(partition: String?, time: [String], memory: [String], cpus: [String],
+                           extraArguments: [String], kinds: Set<String>) throws -> SlurmSettings {
+    let time = try perKind(
+      time, option: "--slurm-time", kinds: kinds, check: isTimeLimit,
+      expected: "a time limit such as 30, 01:30:00 or 1-00:00:00")
+    let memory = try perKind(
+      memory, option: "--slurm-mem", kinds: kinds, check: isMemory, expected: "a size such as 4G or 500M")
+    let cpus = try perKind(
+      cpus, option: "--slurm-cpus", kinds: kinds, check: { Int($0).map { $0 >= 1 } ?? false }, expected: "a count ≥ 1")
+    if let partition, partition.isEmpty || partition.contains(where: \.isWhitespace) {
+      throw SlurmError.badSetting(option: "--slurm-partition", value: partition, reason: "expected a partition name")
+    }
+    return SlurmSettings(partition: partition, time: time, memory: memory, cpus: cpus.compactMapValues { Int($0) },
+                         extraArguments: extraArguments)
+  }
+
   /// Parses `KIND=VALUE` or `VALUE` (every kind) option values into a map, checking kinds and values.
   public static func perKind(_ values: [String], option: String, kinds: Set<String>,
                              check: (String) -> Bool, expected: String) throws -> [String: String] {
@@ -51,7 +68,7 @@ public struct SlurmSettings: Hashable, Sendable, Codable {
     let dayParts = text.split(separator: "-", omittingEmptySubsequences: false)
     guard dayParts.count <= 2, !text.isEmpty else { return false }
     if dayParts.count == 2, !(dayParts[0].allSatisfy(\.isNumber) && !dayParts[0].isEmpty) { return false }
-    let clock = dayParts.last!.split(separator: ":", omittingEmptySubsequences: false)
+    let clock = (dayParts.last ?? "").split(separator: ":", omittingEmptySubsequences: false)
     return (1...3).contains(clock.count) && clock.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isNumber) }
   }
 
