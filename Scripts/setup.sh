@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Installs what amf needs beside Swift: HDF5, OpenBLAS, pkg-config and h5dump (Debian/Ubuntu).
+# Installs what amf needs beside Swift: HDF5, OpenBLAS, pkg-config, h5dump and rsvg-convert (Debian/Ubuntu).
 # Idempotent: installs only what is missing, and does nothing when everything is present.
 # As root it installs with apt-get; otherwise it uses passwordless sudo if there is one, and else
 # prints the exact command to run and exits 1.
 set -euo pipefail
 
-packages=(libhdf5-dev libopenblas-dev pkg-config hdf5-tools)
+# librsvg2-bin: rsvg-convert, for the PNG copies of the report plots (the SVGs are written without it).
+packages=(libhdf5-dev libopenblas-dev pkg-config hdf5-tools librsvg2-bin)
 
 say() { printf 'setup: %s\n' "$*" >&2; }
 
