@@ -182,6 +182,24 @@ final class FakeSlurm: SlurmClient, @unchecked Sendable {
       SlurmJobRecord.self, from: Data(contentsOf: folder.appendingPathComponent("state/\(failedID).json")))
     #expect(record.status == "failed" && record.detail.contains("exit code 3"))
 
+    // What `status` shows: the failed job from its state file, its dependents from the queue (cancelled
+    // because their dependency failed), and runs whose jobs finished are done, not listed as stale.
+    fixture.slurm.setAll("COMPLETED")
+    for name in ["evaluate/seed-0/round-1", "report"] {
+      fixture.slurm.queue[fixture.jobID(of: name)!] = SlurmJobState(state: "CANCELLED", reason: "DependencyNeverSatisfied")
+    }
+    fixture.slurm.queue.removeValue(forKey: fixture.jobID(of: "select/seed-0/round-2")!)  // forgotten by Slurm
+    let monitor = SlurmMonitor(graph: try StageGraph(fixture.runs), store: fixture.store, lockURL: fixture.lockURL,
+                               client: fixture.slurm)
+    let statuses = try monitor.statuses()
+    #expect(statuses["finetune/seed-0/round-1"]?.state == "failed")
+    #expect(statuses["finetune/seed-0/round-1"]?.detail.contains("exit code 3") == true)
+    #expect(statuses["evaluate/seed-0/round-1"]?.state == "cancelled")
+    #expect(statuses["report"]?.state == "cancelled")
+    #expect(statuses["select/seed-0/round-2"]?.state == "submitted")
+    #expect(statuses["pretrain/seed-1"]?.state == "done")
+    #expect(statuses["finetune/seed-0/round-1"]?.jobID == failedID)
+
     fixture.runner.failing = []
     let before = fixture.slurm.requests.count
     let again = try fixture.submit()

@@ -25,6 +25,14 @@ public struct SlurmMonitor: Sendable {
     public var submission: String
     /// Slurm's reason for a pending job, the failure, or the log.
     public var detail: String
+
+    /// Creates a status.
+    public init(state: String, jobID: String, submission: String, detail: String) {
+      self.state = state
+      self.jobID = jobID
+      self.submission = submission
+      self.detail = detail
+    }
   }
 
   /// Whether this manifest has any submission.
