@@ -50,6 +50,15 @@ public struct RunContext: Sendable {
     self.init(executable: executable, projectVersion: projectVersion, host: host) { executableSHA256 }
   }
 
+  /// The context of stages run by `executable` on this host, its digest hashed on first need unless
+  /// `knownSHA256` gives it.
+  public init(executable: URL, knownSHA256: String? = nil) {
+    self.init(executable: executable.path, projectVersion: ProjectVersion.description,
+              host: ProcessInfo.processInfo.hostName) {
+      knownSHA256 ?? ((try? FileBytesHasher().contentHash(of: executable)) ?? "unknown")
+    }
+  }
+
   /// Creates a context whose executable digest is computed by `digest` when a run record first needs it.
   public init(executable: String, projectVersion: String, host: String,
               digest: @escaping @Sendable () -> String) {

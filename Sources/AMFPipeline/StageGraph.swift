@@ -87,4 +87,13 @@ public struct StageGraph: Sendable {
     }
     return order.map(\.name).filter { selected.contains($0) }
   }
+
+  /// `names` and every run they read from, directly or not, in graph order.
+  public func closure(upstreamOf names: Set<String>) -> [String] {
+    var selected = names
+    for run in order.reversed() where selected.contains(run.name) {
+      for reference in run.inputs.values { selected.insert(reference.run) }
+    }
+    return order.map(\.name).filter { selected.contains($0) }
+  }
 }

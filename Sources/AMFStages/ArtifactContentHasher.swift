@@ -12,6 +12,11 @@ public struct ArtifactContentHasher: ContentHasher {
     cache = VerificationCache(persistedAt: folder?.appendingPathComponent("content-hashes.txt"))
   }
 
+  /// The hasher of `store`, its cache in `cache/` beside the store (`Artifacts/cache`).
+  public init(store: Store) {
+    self.init(cacheFolder: store.root.deletingLastPathComponent().appendingPathComponent("cache"))
+  }
+
   public func contentHash(of url: URL) throws -> String {
     try ArtifactFile.contentHash(of: url, cache: cache)
   }

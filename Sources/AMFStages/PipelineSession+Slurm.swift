@@ -34,8 +34,7 @@ extension PipelineSession {
                                  log: @escaping @Sendable (String) -> Void) async throws -> SlurmJobExecution.Result {
     let submission = try SlurmSubmission.read(folder.appendingPathComponent("submission.json"))
     let store = Store(root: URL(fileURLWithPath: submission.storePath))
-    let hasher = ArtifactContentHasher(
-      cacheFolder: store.root.deletingLastPathComponent().appendingPathComponent("cache"))
+    let hasher = ArtifactContentHasher(store: store)
     let execution = try SlurmJobExecution(
       folder: folder, hasher: hasher, verifier: ArtifactContentHasher(cacheFolder: nil), log: log)
     return try await execution.run(run, forced: forced, jobID: jobID)

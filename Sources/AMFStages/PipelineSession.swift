@@ -27,7 +27,7 @@ public struct PipelineSession: Sendable {
     graph = try StageGraph(plan.runs)
     store = Store(root: URL(fileURLWithPath: storeFolder))
     lockURL = LockFile.url(forManifest: url)
-    hasher = ArtifactContentHasher(cacheFolder: store.root.deletingLastPathComponent().appendingPathComponent("cache"))
+    hasher = ArtifactContentHasher(store: store)
   }
 
   /// Stage run names selected by `--force` targets: a stage kind, a run name, or a name prefix.
@@ -57,9 +57,7 @@ public struct PipelineSession: Sendable {
     guard FileManager.default.isExecutableFile(atPath: executable.path) else {
       throw PipelineError.unreadable(path: executable.path, reason: "not an executable stage binary")
     }
-    let context = RunContext(
-      executable: executable.path, projectVersion: ProjectVersion.description, host: ProcessInfo.processInfo.hostName
-    ) { (try? FileBytesHasher().contentHash(of: executable)) ?? "unknown" }
+    let context = RunContext(executable: executable)
     return Executor(
       graph: graph, store: store, hasher: hasher, runner: SubprocessStageRunner(executable: executable),
       context: context, log: log)

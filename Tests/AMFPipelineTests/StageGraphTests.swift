@@ -16,6 +16,18 @@ import Testing
     #expect(graph.order.map(\.name) == ["a", "c", "b", "d"])
     #expect(graph.upstream["d"] == ["c", "b"])
     #expect(graph.closure(downstreamOf: ["b"]) == ["b", "d"])
+    #expect(graph.closure(upstreamOf: ["b"]) == ["a", "b"])
+    #expect(graph.closure(upstreamOf: ["d"]) == ["a", "c", "b", "d"])
+    #expect(graph.closure(upstreamOf: ["a"]) == ["a"])
+  }
+
+  /// A Slurm job plans its run's ancestors only: round 2's fine-tuning needs pre-training and round 1.
+  @Test func upstreamClosureOfAChain() throws {
+    let graph = try StageGraph(TestPlans.chain(rounds: 2))
+    #expect(graph.closure(upstreamOf: ["finetune/seed-0/round-2"]) == [
+      "pretrain/seed-0", "select/seed-0/round-1", "finetune/seed-0/round-1", "select/seed-0/round-2",
+      "finetune/seed-0/round-2",
+    ])
   }
 
   @Test func chainPlanOrder() throws {

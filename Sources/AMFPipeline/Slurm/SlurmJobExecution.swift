@@ -45,7 +45,7 @@ public struct SlurmJobExecution: Sendable {
   /// or fails. The job's state file says the same.
   public func run(_ name: String, forced: Bool, jobID: String) async throws -> Result {
     let host = ProcessInfo.processInfo.hostName
-    let stateURL = folder.appendingPathComponent("state").appendingPathComponent("\(jobID).json")
+    let stateURL = SlurmFolder.stateURL(submission: folder, jobID: jobID)
     try? writeState(SlurmJobRecord(run: name, status: "running", host: host, detail: ""), to: stateURL)
     do {
       let result = try await execute(name, forced: forced)
@@ -67,11 +67,7 @@ public struct SlurmJobExecution: Sendable {
     let all = try StageGraph(plan.runs)
     guard let run = all.run(named: name) else { throw SlurmError.unknownRun(run: name, submission: folder.path) }
     // Only the run and its ancestors matter; planning them alone keeps a job's start-up small.
-    var needed: Set<String> = [name]
-    var frontier = [name]
-    while let next = frontier.popLast() {
-      for parent in all.upstream[next] ?? [] where needed.insert(parent).inserted { frontier.append(parent) }
-    }
+    let needed = Set(all.closure(upstreamOf: [name]))
     let graph = try StageGraph(all.order.filter { needed.contains($0.name) })
     let store = Store(root: URL(fileURLWithPath: submission.storePath))
     let lockURL = URL(fileURLWithPath: submission.lockPath)
@@ -104,9 +100,8 @@ public struct SlurmJobExecution: Sendable {
     }
     let executable = URL(fileURLWithPath: submission.stageExecutable)
     let context = RunContext(
-      executable: executable.path, projectVersion: ProjectVersion.description, host: ProcessInfo.processInfo.hostName
-    ) { submission.stageExecutable == submission.executable ? submission.executableSHA256
-      : ((try? FileBytesHasher().contentHash(of: executable)) ?? "unknown") }
+      executable: executable,
+      knownSHA256: submission.stageExecutable == submission.executable ? submission.executableSHA256 : nil)
     let executor = Executor(
       graph: graph, store: store, hasher: hasher, runner: runner ?? SubprocessStageRunner(executable: executable),
       context: context, log: log)

@@ -55,9 +55,9 @@ public struct SlurmMonitor: Sendable {
       // A reused job wrote its state file in the submission that made it.
       let owner = entry.run.reusedFrom.map { folder.manifestFolder(lockURL: lockURL).appendingPathComponent($0) }
         ?? entry.folder
-      let stateURL = owner.appendingPathComponent("state").appendingPathComponent("\(entry.run.jobID).json")
+      let stateURL = SlurmFolder.stateURL(submission: owner, jobID: entry.run.jobID)
       let record = (try? Data(contentsOf: stateURL)).flatMap { try? JSONDecoder().decode(SlurmJobRecord.self, from: $0) }
-      let log = owner.appendingPathComponent("logs").appendingPathComponent("\(entry.run.jobID).out").path
+      let log = SlurmFolder.logURL(submission: owner, jobID: entry.run.jobID).path
       result[name] = Self.classify(record: record, queued: queue[entry.run.jobID], jobID: entry.run.jobID,
                                    submission: entry.run.reusedFrom ?? entry.id, log: log)
     }

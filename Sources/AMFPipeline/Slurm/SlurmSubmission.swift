@@ -89,6 +89,16 @@ public struct SlurmFolder: Sendable {
     return root.appendingPathComponent(name.isEmpty ? "manifest" : name)
   }
 
+  /// The state file a job of the submission in `submission` keeps (`SlurmJobRecord`).
+  public static func stateURL(submission: URL, jobID: String) -> URL {
+    submission.appendingPathComponent("state").appendingPathComponent("\(jobID).json")
+  }
+
+  /// Slurm's output file of a job: `sbatch --output` with `%j`, or, given the id, the file itself.
+  public static func logURL(submission: URL, jobID: String = "%j") -> URL {
+    submission.appendingPathComponent("logs").appendingPathComponent("\(jobID).out")
+  }
+
   /// A submission's folder.
   public func submissionFolder(lockURL: URL, id: String) -> URL {
     manifestFolder(lockURL: lockURL).appendingPathComponent(id)

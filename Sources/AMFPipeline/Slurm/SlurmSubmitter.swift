@@ -132,7 +132,7 @@ public struct SlurmSubmitter: Sendable {
           name: "amf:\(run.name)", script: submissionFolder.appendingPathComponent("job.sh"),
           arguments: forced.contains(run.name) ? [run.name, "--forced"] : [run.name], dependencies: dependencies,
           options: settings.options(for: run.kind),
-          output: submissionFolder.appendingPathComponent("logs").appendingPathComponent("%j.out").path,
+          output: SlurmFolder.logURL(submission: submissionFolder).path,
           workingDirectory: record.workingDirectory)
         let jobID = try client.submit(request)
         madeHere.append(jobID)
