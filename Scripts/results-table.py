@@ -2,6 +2,7 @@
 
 Usage: python3 Scripts/results-table.py STUDY…   (folders under Data/results/)
        python3 Scripts/results-table.py --allocation   (the integrator2d GP allocation sweep, one row per k)
+       python3 Scripts/results-table.py --paired STUDY ARM BASELINE   (per-seed AUC difference of two arms)
 """
 import csv
 import os
@@ -32,9 +33,35 @@ def allocation():
         print(f"| {int(name[1:])} | {means} | {mean:+.3f} [{lo:+.3f}, {hi:+.3f}] |")
 
 
+def paired(study, arm, baseline):
+    """Per-seed AUC of `arm` − `baseline` (the report's trapezoid AUC over rounds), its mean, and the seeds where
+    `arm` is ahead: for comparisons the report does not make (it pairs every arm with amf only)."""
+    curves = {}
+    with open(os.path.join(ROOT, study, "results.csv")) as handle:
+        for row in csv.DictReader(handle):
+            curves.setdefault((row["arm"], int(row["seed"])), []).append((int(row["round"]), float(row["multitask_success"])))
+
+    def auc(points):
+        values = [value for _, value in sorted(points)]
+        return sum((a + b) / 2 for a, b in zip(values, values[1:])) / (len(values) - 1)
+
+    arms = sorted({name for name, _ in curves})
+    for name in (arm, baseline):
+        if name not in arms:
+            sys.exit(f"results-table: {study} has no arm '{name}'; its arms: {', '.join(arms)}")
+    seeds = sorted(seed for name, seed in curves if name == arm)
+    diffs = [auc(curves[(arm, seed)]) - auc(curves[(baseline, seed)]) for seed in seeds]
+    ahead = sum(d > 0 for d in diffs)
+    print(f"{study}: {arm} − {baseline}, AUC per seed: mean {sum(diffs) / len(diffs):+.3f}, "
+          f"{arm} ahead in {ahead}/{len(diffs)} seeds")
+
+
 def main():
     if sys.argv[1:] == ["--allocation"]:
         allocation()
+        return
+    if sys.argv[1:2] == ["--paired"] and len(sys.argv) == 5:
+        paired(*sys.argv[2:])
         return
     print("| study | arm | AUC [90% CI] | final success [90% CI] | Δ AUC vs amf [90% CI] | amf ahead (AUC) | Δ final vs amf [90% CI] |")
     print("|---|---|---|---|---|---:|---|")
