@@ -20,10 +20,10 @@ public struct StatusCommand: ParsableCommand {
       let states = try session.states()
       var jobs: [String: SlurmMonitor.JobStatus] = [:]
       var note: String?
-      let monitor = session.slurmMonitor()
-      if states.contains(where: { if case .stale = $0.state { true } else { false } }), monitor.hasSubmissions {
+      // Reads the manifest's Slurm submissions once; without any, `squeue` is never called.
+      if states.contains(where: { if case .stale = $0.state { true } else { false } }) {
         do {
-          jobs = try monitor.statuses()
+          jobs = try session.slurmMonitor().statuses()
         } catch {
           note = "slurm: job states unavailable (\(error))"
         }

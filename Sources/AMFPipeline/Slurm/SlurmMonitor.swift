@@ -35,13 +35,12 @@ public struct SlurmMonitor: Sendable {
     }
   }
 
-  /// Whether this manifest has any submission.
-  public var hasSubmissions: Bool { !folder.submissions(lockURL: lockURL).isEmpty }
-
-  /// The job status of every run that a submission of the current definition covers, by run name.
+  /// The job status of every run that a submission of the current definition covers, by run name (empty,
+  /// without asking Slurm, when the manifest has no submission).
   public func statuses() throws -> [String: JobStatus] {
     let definitions = SlurmSubmitter.definitions(of: graph)
     let submissions = folder.submissions(lockURL: lockURL)
+    guard !submissions.isEmpty else { return [:] }
     // The latest submission that covers each run with its current definition.
     var latest: [String: (run: SlurmSubmission.Run, folder: URL, id: String)] = [:]
     for (submissionFolder, record) in submissions {
