@@ -11,8 +11,7 @@ public enum DagRenderer {
     case "json":
       let encoder = JSONEncoder()
       encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-      struct Plan: Encodable { var name: String; var runs: [StageRunSpec] }
-      return String(decoding: try encoder.encode(Plan(name: name, runs: graph.order)), as: UTF8.self)
+      return String(decoding: try encoder.encode(PlanFile(name: name, runs: graph.order)), as: UTF8.self)
     default: return text(graph)
     }
   }

@@ -2,19 +2,9 @@ import AMFCore
 import AMFPipeline
 import Foundation
 
-/// An expanded plan: a name and its stage runs, from a YAML manifest or a `.plan.json` file.
-public struct Plan: Codable, Sendable {
-  /// The manifest's name (recorded in the lock).
-  public var name: String
-  /// The stage runs.
-  public var runs: [StageRunSpec]
-
-  /// Creates a plan.
-  public init(name: String, runs: [StageRunSpec]) {
-    self.name = name
-    self.runs = runs
-  }
-}
+/// An expanded plan: a name and its stage runs, from a YAML manifest or a `.plan.json` file (the same
+/// type as the engine's plan file).
+public typealias Plan = PlanFile
 
 /// Finds and loads the plan a command names.
 public enum PlanLoader {
@@ -37,7 +27,6 @@ public enum PlanLoader {
       let manifest = try PipelineManifest.load(url.path, loader: loader)
       return Plan(name: manifest.name, runs: try manifest.stageRuns())
     }
-    let file = try PlanFile.read(url)
-    return Plan(name: file.name, runs: file.runs)
+    return try PlanFile.read(url)
   }
 }

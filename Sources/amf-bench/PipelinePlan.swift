@@ -40,7 +40,7 @@ struct PipelinePlan: ParsableCommand {
     let text: String
     switch format {
     case .amf:
-      let plan = BenchPlans.Plan(name: name, runs: plannedRuns())
+      let plan = PlanFile(name: name, runs: plannedRuns())
       let encoder = JSONEncoder()
       encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
       text = String(decoding: try encoder.encode(plan), as: UTF8.self)
@@ -71,12 +71,6 @@ struct PipelinePlan: ParsableCommand {
 
 /// The benchmark plans, as stage runs.
 enum BenchPlans {
-  /// A plan file: `{"name": …, "runs": [StageRunSpec…]}` (what `amf-pipeline` reads).
-  struct Plan: Encodable {
-    var name: String
-    var runs: [StageRunSpec]
-  }
-
   /// The shape of a study.
   struct Study {
     var arms: [String]
