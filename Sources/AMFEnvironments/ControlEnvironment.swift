@@ -1,6 +1,53 @@
 import AMFCore
 
-/// A multi-task control environment with a scripted expert and a success test (AMF.md §3).
+/// A multi-task environment as the stages see it: task features, sizes, the expert's noise, and rollouts
+/// (AMF.md §3).
+///
+/// Two kinds conform: in-process `ControlEnvironment`s, whose rollouts step flat state rows
+/// (`Rollout.run`), and `MetaWorld`, whose rollouts run in a Python child (`MetaWorldBridge`). Rollouts
+/// throw only for the latter (the child can die or time out).
+///
+/// Conforming types are registered in `EnvironmentID` (HOUSE-STYLE §3.4).
+public protocol TaskEnvironment: Sendable {
+  /// The registry entry of this environment.
+  static var id: EnvironmentID { get }
+
+  /// Builds the environment from its options; throws `EnvironmentError` on an option it does not take.
+  init(_ configuration: EnvironmentConfiguration) throws
+
+  /// The number of tasks |C|.
+  var taskCount: Int { get }
+  /// Steps per episode H (the most an episode takes).
+  var horizon: Int { get }
+  /// Length of a state row (what an `Episode` records in `states`).
+  var stateDimension: Int { get }
+  /// Length of an observation row (what a policy sees besides f(c)).
+  var observationDimension: Int { get }
+  /// Length of an action row.
+  var actionDimension: Int { get }
+  /// Length of the task feature vector f(c).
+  var taskFeatureDimension: Int { get }
+  /// The expert's action-noise standard deviation per task, overrides applied. Shapes: `taskCount`.
+  var expertNoiseStd: [Double] { get }
+  /// The expert noise std of the `targeted` scenario's distractor tasks (AMF.md §4); nil when the
+  /// scenario is not defined for this environment.
+  var distractorExpertNoiseStd: Double? { get }
+
+  /// The task features f(c). Shapes: `taskFeatureDimension`.
+  func taskFeatures(of task: Int) -> [Double]
+
+  /// The planar point of a state row (the point, the fingertip, the effector, the gripper): for plots.
+  func position(of state: UnsafeBufferPointer<Double>) -> (x: Double, y: Double)
+
+  /// Rolls `controller` out for every request, for at most `horizon` steps (default: H); episode i
+  /// depends only on request i (`EpisodeRequest`).
+  func rollOut(controller: inout some Controller, requests: [EpisodeRequest], horizon: Int?) throws -> [Episode]
+
+  /// Rolls the scripted expert, with its per-task noise, out for every request.
+  func expertEpisodes(requests: [EpisodeRequest], horizon: Int?) throws -> [Episode]
+}
+
+/// An in-process multi-task control environment with a scripted expert and a success test (AMF.md §3).
 ///
 /// An environment is a value: its stored properties are its constants. Every function is deterministic;
 /// the only randomness is the initial state, drawn from a generator the caller passes. States,
@@ -17,35 +64,9 @@ import AMFCore
 ///
 /// Conforming types live in `Environments/`, one file each with its expert, and are registered in
 /// `EnvironmentID` (HOUSE-STYLE §3.4).
-public protocol ControlEnvironment: Sendable {
-  /// The registry entry of this environment.
-  static var id: EnvironmentID { get }
-
-  /// Builds the environment from its options; throws `EnvironmentError` on an option it does not take.
-  init(_ configuration: EnvironmentConfiguration) throws
-
-  /// The number of tasks |C|.
-  var taskCount: Int { get }
-  /// Steps per episode H.
-  var horizon: Int { get }
-  /// Length of a state row.
-  var stateDimension: Int { get }
-  /// Length of an observation row (what a policy sees besides f(c)).
-  var observationDimension: Int { get }
-  /// Length of an action row.
-  var actionDimension: Int { get }
-  /// Length of the task feature vector f(c).
-  var taskFeatureDimension: Int { get }
+public protocol ControlEnvironment: TaskEnvironment {
   /// Whether demonstrations record the executed (clipped) action rather than the commanded one.
   var recordsExecutedAction: Bool { get }
-  /// The expert's action-noise standard deviation per task, overrides applied. Shapes: `taskCount`.
-  var expertNoiseStd: [Double] { get }
-  /// The expert noise std of the `targeted` scenario's distractor tasks (AMF.md §4); nil when the
-  /// scenario is not defined for this environment.
-  var distractorExpertNoiseStd: Double? { get }
-
-  /// The task features f(c). Shapes: `taskFeatureDimension`.
-  func taskFeatures(of task: Int) -> [Double]
 
   /// Writes an initial state for `task` into `state` (one row), drawing from `rng`.
   func initialState(
@@ -63,9 +84,6 @@ public protocol ControlEnvironment: Sendable {
   /// Writes the scripted expert's noise-free action for `state` in `task` into `action`.
   func expertAction(_ state: UnsafeBufferPointer<Double>, task: Int, into action: UnsafeMutableBufferPointer<Double>)
 
-  /// The planar point of `state` whose distance to the goal the reward measures (the point, the
-  /// fingertip, the effector): for plots and reports.
-  func position(of state: UnsafeBufferPointer<Double>) -> (x: Double, y: Double)
 
   /// Whether the states `s_0 … s_T` of an episode of `task` solve it.
   func isSuccess(_ trajectory: StateTrajectory, task: Int) -> Bool
@@ -73,20 +91,24 @@ public protocol ControlEnvironment: Sendable {
 
 /// Every environment this build knows, by the name used in manifests and artifacts (`env.name`).
 public enum EnvironmentID: String, CaseIterable, Codable, Hashable, Sendable {
-  case integrator2d, reacher, kitchen
+  case integrator2d, reacher, kitchen, metaworld
 
   /// The registry: the one `switch` over environments in the code base.
-  public var environmentType: any ControlEnvironment.Type {
+  public var environmentType: any TaskEnvironment.Type {
     switch self {
     case .integrator2d: Integrator2D.self
     case .reacher: Reacher.self
     case .kitchen: Kitchen.self
+    case .metaworld: MetaWorld.self
     }
   }
 
+  /// The environments that run in this process (every one but `metaworld`, which needs Python).
+  public static var inProcess: [EnvironmentID] { allCases.filter { $0.environmentType is any ControlEnvironment.Type } }
+
   /// The environment with the given options (defaults when omitted).
   public func make(_ configuration: EnvironmentConfiguration = EnvironmentConfiguration()) throws
-    -> any ControlEnvironment
+    -> any TaskEnvironment
   {
     try environmentType.init(configuration)
   }

@@ -75,7 +75,7 @@ public struct Episode: Equatable, Sendable {
   public var trajectory: StateTrajectory { StateTrajectory(states: states, stateDimension: stateDimension) }
 }
 
-extension ControlEnvironment {
+extension TaskEnvironment {
   /// The `position(of:)` of every state of `episode`: its path in the plane. Shapes: T + 1 points.
   public func path(of episode: Episode) -> [(x: Double, y: Double)] {
     episode.states.withUnsafeBufferPointer { buffer in

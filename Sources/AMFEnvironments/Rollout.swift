@@ -134,16 +134,28 @@ private struct Recording {
 }
 
 extension ControlEnvironment {
-  /// Rolls `controller` out for every request (`Rollout.run`); callable on `any ControlEnvironment`.
+  /// Rolls `controller` out for every request in this process (`Rollout.run`); never throws.
   public func rollOut(controller: inout some Controller, requests: [EpisodeRequest], horizon: Int? = nil)
     -> [Episode]
   {
     Rollout.run(self, controller: &controller, requests: requests, horizon: horizon)
   }
 
-  /// Rolls the scripted expert (with its per-task noise) out for every request.
+  /// Rolls the scripted expert (with its per-task noise) out for every request; never throws.
   public func expertEpisodes(requests: [EpisodeRequest], horizon: Int? = nil) -> [Episode] {
     var expert = ScriptedExpert(self)
     return Rollout.run(self, controller: &expert, requests: requests, horizon: horizon)
+  }
+}
+
+extension TaskEnvironment {
+  /// `rollOut(controller:requests:horizon:)` for the full horizon.
+  public func rollOut(controller: inout some Controller, requests: [EpisodeRequest]) throws -> [Episode] {
+    try rollOut(controller: &controller, requests: requests, horizon: nil)
+  }
+
+  /// `expertEpisodes(requests:horizon:)` for the full horizon.
+  public func expertEpisodes(requests: [EpisodeRequest]) throws -> [Episode] {
+    try expertEpisodes(requests: requests, horizon: nil)
   }
 }

@@ -77,7 +77,7 @@ public enum EmbedStage: Stage {
     var length: Int
   }
 
-  static func checkPolicy(_ policy: any GaussianPolicy, fits environment: any ControlEnvironment, role: String, path: String)
+  static func checkPolicy(_ policy: any GaussianPolicy, fits environment: any TaskEnvironment, role: String, path: String)
     throws
   {
     let expected = [environment.observationDimension, environment.taskFeatures(of: 0).count, environment.actionDimension]
@@ -92,7 +92,7 @@ public enum EmbedStage: Stage {
 
   /// The demonstrations of D_r collected in rounds (source `round_*`), checked against the environment.
   static func collectedDemonstrations(
-    _ inputs: StageInputs, role: String = "demonstrations", environment: any ControlEnvironment, id: EnvironmentID,
+    _ inputs: StageInputs, role: String = "demonstrations", environment: any TaskEnvironment, id: EnvironmentID,
     include: (String) -> Bool = { $0.hasPrefix("round_") }
   ) throws -> [DemonstrationSet.Demonstration] {
     guard let artifact = inputs.artifacts[role] else { return [] }
@@ -122,7 +122,7 @@ public enum EmbedStage: Stage {
   }
 
   static func buildPool(
-    collected: [DemonstrationSet.Demonstration], policy: any GaussianPolicy, environment: any ControlEnvironment,
+    collected: [DemonstrationSet.Demonstration], policy: any GaussianPolicy, environment: any TaskEnvironment,
     params: EmbedParams, seed: Seed
   ) throws -> [PoolTrajectory] {
     var pool = collected.map {
@@ -135,7 +135,7 @@ public enum EmbedStage: Stage {
       }
     }
     var controller = PolicyController(policy: policy, environment: environment)
-    let episodes = environment.rollOut(controller: &controller, requests: requests)
+    let episodes = try environment.rollOut(controller: &controller, requests: requests)
     if let failure = controller.failure { throw failure }
     pool += episodes.map {
       PoolTrajectory(
@@ -155,7 +155,7 @@ public enum EmbedStage: Stage {
     /// Shapes: (C·S × taskFeatureDimension).
     var taskFeatures: Matrix<Float>
 
-    init(pool: [PoolTrajectory], environment: any ControlEnvironment) throws {
+    init(pool: [PoolTrajectory], environment: any TaskEnvironment) throws {
       taskCount = environment.taskCount
       var offsets: [Int] = []
       var total = 0
@@ -232,7 +232,7 @@ public enum EmbedStage: Stage {
   /// Adds every step of `demonstrations` (with its own task) to the conditioning points, embedded like the
   /// pool and scaled by the same normalization (pool index and step −1: outside the pool).
   static func appendConditioning(
-    _ demonstrations: [DemonstrationSet.Demonstration], checkpoint: PolicyCheckpoint, environment: any ControlEnvironment,
+    _ demonstrations: [DemonstrationSet.Demonstration], checkpoint: PolicyCheckpoint, environment: any TaskEnvironment,
     params: EmbedParams, seed: Seed, scale: Float, to set: inout EmbeddingSet
   ) throws {
     let pool = demonstrations.map {

@@ -70,14 +70,14 @@ public enum EvaluateStage: Stage {
 
   /// Every task's episodes, task-major (`[task][episode]`), acting with the mean action; one batch per task.
   public static func rollOut(
-    _ policy: any GaussianPolicy, in environment: any ControlEnvironment, episodesPerTask: Int, seed: Seed,
+    _ policy: any GaussianPolicy, in environment: any TaskEnvironment, episodesPerTask: Int, seed: Seed,
     progress: StageProgress = .silent
   ) throws -> [[Episode]] {
     var controller = PolicyController(policy: policy, environment: environment)
     let taskCount = environment.taskCount
     return try (0..<taskCount).map { task in
       let requests = Rollout.requests(seed: seed, tasks: [task], episodesPerTask: episodesPerTask, stream: stream)
-      let episodes = environment.rollOut(controller: &controller, requests: requests)
+      let episodes = try environment.rollOut(controller: &controller, requests: requests)
       if let failure = controller.failure { throw failure }
       progress.update("task", step: task + 1, of: taskCount, detail: "\(episodesPerTask) episodes")
       return episodes

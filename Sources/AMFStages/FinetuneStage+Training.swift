@@ -18,7 +18,7 @@ extension FinetuneStage {
   /// `PolicyError.diverged` (nothing is written).
   public static func fineTune(
     _ prior: PretrainedPolicy, on demonstrations: DemonstrationSet, params: FinetuneParams, priorHash: String,
-    environment: any ControlEnvironment, seed: Seed, progress: StageProgress = .silent
+    environment: any TaskEnvironment, seed: Seed, progress: StageProgress = .silent
   ) throws -> PolicyCheckpoint {
     let collected = try DemonstrationSet(
       environmentName: demonstrations.environmentName,
@@ -47,7 +47,7 @@ extension FinetuneStage {
 
   private static func fineTuneMLP(
     _ prior: MLPPolicy<Float>, on data: BehaviorCloningData<Float>, tasks: Set<Int>, params: FinetuneParams,
-    priorHash: String, environment: any ControlEnvironment, seed: Seed, progress: StageProgress
+    priorHash: String, environment: any TaskEnvironment, seed: Seed, progress: StageProgress
   ) throws -> PolicyCheckpoint {
     let settings = params.finetune
     let stream = seed.derived("finetune/round-\(params.round)/policy")
@@ -108,11 +108,11 @@ extension FinetuneStage {
   ///
   /// Shapes: → `(tasks.count · rollouts · H)` rows.
   static func rehearsalData(
-    _ prior: MLPPolicy<Float>, tasks: [Int], rollouts: Int, environment: any ControlEnvironment, seed: Seed
+    _ prior: MLPPolicy<Float>, tasks: [Int], rollouts: Int, environment: any TaskEnvironment, seed: Seed
   ) throws -> BehaviorCloningData<Float> {
     var controller = PolicyController(policy: prior, environment: environment)
     let requests = Rollout.requests(seed: seed, tasks: tasks, episodesPerTask: rollouts, stream: "rehearsal")
-    let episodes = environment.rollOut(controller: &controller, requests: requests)
+    let episodes = try environment.rollOut(controller: &controller, requests: requests)
     if let failure = controller.failure { throw failure }
     let (d, k) = (environment.observationDimension, environment.taskFeatureDimension)
     var observations: [Float] = []
@@ -135,7 +135,7 @@ extension FinetuneStage {
   }
 
   /// f(c) of `tasks` as float32 rows. Shapes: `(tasks.count × k)`.
-  static func featureMatrix(_ tasks: [Int], environment: any ControlEnvironment) -> Matrix<Float> {
+  static func featureMatrix(_ tasks: [Int], environment: any TaskEnvironment) -> Matrix<Float> {
     let k = environment.taskFeatureDimension
     var matrix = Matrix<Float>(rows: tasks.count, columns: k)  // (tasks × k)
     for (row, task) in tasks.enumerated() {

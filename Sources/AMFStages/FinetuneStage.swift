@@ -50,7 +50,7 @@ public enum FinetuneStage: Stage {
         for: selected, collected: collected, recorded: recorded, file: inputs.path(recordedRole), setup: setup,
         round: params.round)
     } else {
-      picks = expertDemonstrations(
+      picks = try expertDemonstrations(
         for: selected, collected: collected, setup: setup, round: params.round, seed: context.seed)
     }
     let next = try appending(picks, to: collected, setup: setup, round: params.round)
@@ -81,13 +81,13 @@ public enum FinetuneStage: Stage {
   /// `seed.derived("expert/task-c/request-n")` with n from `requestIndices`; source `round_<round>`.
   public static func expertDemonstrations(
     for selected: [Int], collected: DemonstrationSet?, setup: PretrainSetup, round: Int, seed: Seed
-  ) -> [DemonstrationSet.Demonstration] {
+  ) throws -> [DemonstrationSet.Demonstration] {
     let environment = setup.environment
     let counts = InputChecks.collectedCounts(collected, taskCount: environment.taskCount)
     let requests = zip(selected, requestIndices(selected, collected: counts)).map { task, request in
       EpisodeRequest(task: task, seed: seed.derived("expert/task-\(task)/request-\(request)"))
     }
-    return environment.expertEpisodes(requests: requests).map { episode in
+    return try environment.expertEpisodes(requests: requests).map { episode in
       DemonstrationSet.Demonstration(
         task: episode.task, taskFeatures: environment.taskFeatures(of: episode.task),
         source: roundSourcePrefix + String(round), isSuccess: episode.isSuccess,

@@ -8,7 +8,7 @@ import AMFPolicy
 /// evaluate): each failure is an `ArtifactError` naming the file, the object and the fix.
 enum InputChecks {
   /// `policy`'s observation, task-feature and action dimensions are those of `environment`.
-  static func check(_ policy: any GaussianPolicy, fits environment: any ControlEnvironment, name: String, file: String)
+  static func check(_ policy: any GaussianPolicy, fits environment: any TaskEnvironment, name: String, file: String)
     throws(ArtifactError)
   {
     let expected = [environment.observationDimension, environment.taskFeatureDimension, environment.actionDimension]

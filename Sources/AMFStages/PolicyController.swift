@@ -18,7 +18,7 @@ public struct PolicyController: Controller {
   public private(set) var failure: (any Error)?
 
   /// An adapter for `policy` acting in `environment`.
-  public init(policy: any GaussianPolicy, environment: any ControlEnvironment) {
+  public init(policy: any GaussianPolicy, environment: any TaskEnvironment) {
     self.policy = policy
     taskFeatures = (0..<environment.taskCount).map { task in environment.taskFeatures(of: task).map { Float($0) } }
   }
@@ -51,12 +51,12 @@ public enum PolicyEvaluation {
   ///
   /// Edge cases: rethrows the policy's first error (`PolicyController.failure`).
   public static func successRates(
-    of policy: any GaussianPolicy, in environment: any ControlEnvironment, tasks: [Int], episodesPerTask: Int,
+    of policy: any GaussianPolicy, in environment: any TaskEnvironment, tasks: [Int], episodesPerTask: Int,
     seed: Seed, stream: String = "evaluate"
   ) throws -> [Int: Double] {
     var controller = PolicyController(policy: policy, environment: environment)
     let requests = Rollout.requests(seed: seed, tasks: tasks, episodesPerTask: episodesPerTask, stream: stream)
-    let episodes = environment.rollOut(controller: &controller, requests: requests)
+    let episodes = try environment.rollOut(controller: &controller, requests: requests)
     if let failure = controller.failure { throw failure }
     var successes: [Int: Int] = [:]
     for episode in episodes where episode.isSuccess { successes[episode.task, default: 0] += 1 }

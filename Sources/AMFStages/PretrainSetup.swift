@@ -14,7 +14,7 @@ public struct PretrainSetup: Sendable {
   /// Pre-training counts, candidates, targets and expert noise.
   public var plan: ScenarioPlan
   /// The environment, built with the scenario's expert noise merged in.
-  public var environment: any ControlEnvironment
+  public var environment: any TaskEnvironment
 
   /// Maps `params`; throws `EnvironmentError` when the scenario does not fit the environment.
   public init(_ params: PretrainParams) throws {
@@ -96,6 +96,10 @@ public struct GPStandardization: Hashable, Sendable {
       return GPStandardization(
         mean: [0, 0.4] + Array(repeating: 0, count: 12),
         scale: Array(repeating: 0.5, count: 9) + Array(repeating: circle, count: 5))
+    case .metaworld:
+      // Positions lie within about ±0.5 of (0, 0.6, 0.15); no study runs a GP here (39 inputs).
+      return GPStandardization(
+        mean: Array(repeating: 0, count: 43), scale: Array(repeating: 0.5, count: 39) + Array(repeating: circle, count: 4))
     }
   }
 }

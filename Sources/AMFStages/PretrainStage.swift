@@ -57,7 +57,7 @@ public enum PretrainStage: Stage {
       }
     }
     let environment = setup.environment
-    let episodes = environment.expertEpisodes(requests: requests)
+    let episodes = try environment.expertEpisodes(requests: requests)
     let demos = episodes.map { episode in
       DemonstrationSet.Demonstration(
         task: episode.task, taskFeatures: environment.taskFeatures(of: episode.task), source: source,

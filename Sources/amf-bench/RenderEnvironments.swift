@@ -21,10 +21,10 @@ struct RenderEnvironments: ParsableCommand {
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     print("| environment | tasks | episodes per task | min success | mean success | per task |")
     print("|---|---:|---:|---:|---:|---|")
-    for id in EnvironmentID.allCases {
+    for id in EnvironmentID.inProcess {
       let environment = try id.make()
       let tasks = Array(0..<environment.taskCount)
-      let measured = environment.expertEpisodes(
+      let measured = try environment.expertEpisodes(
         requests: Rollout.requests(seed: Seed(seed), tasks: tasks, episodesPerTask: episodes))
       let rates = (0..<environment.taskCount).map { task in
         Double(measured.filter { $0.task == task && $0.isSuccess }.count) / Double(episodes)
@@ -32,7 +32,7 @@ struct RenderEnvironments: ParsableCommand {
       let perTask = rates.map { String(format: "%.2f", $0) }.joined(separator: " ")
       print(String(format: "| %@ | %d | %d | %.2f | %.3f | %@ |", id.rawValue, environment.taskCount, episodes,
                    rates.min() ?? 0, rates.reduce(0, +) / Double(rates.count), perTask))
-      let shown = environment.expertEpisodes(
+      let shown = try environment.expertEpisodes(
         requests: Rollout.requests(seed: Seed(seed), tasks: Array(0..<environment.taskCount), episodesPerTask: drawn))
       let svg = EnvironmentPicture(environment: environment, episodes: shown, rates: rates).svg()
       try svg.write(to: folder.appendingPathComponent("\(id.rawValue).svg"), atomically: true, encoding: .utf8)
@@ -42,7 +42,7 @@ struct RenderEnvironments: ParsableCommand {
 
 /// The picture of one environment: tasks, appliance paths or goals, and expert paths coloured by task.
 struct EnvironmentPicture {
-  let environment: any ControlEnvironment
+  let environment: any TaskEnvironment
   let episodes: [Episode]
   let rates: [Double]
 

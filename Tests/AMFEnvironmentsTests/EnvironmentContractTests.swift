@@ -14,9 +14,9 @@ import Testing
     #expect(type(of: environment).id == id)
   }
 
-  @Test(arguments: EnvironmentID.allCases)
+  @Test(arguments: EnvironmentID.inProcess)
   func dimensionsAgree(id: EnvironmentID) throws {
-    let environment = try id.make()
+    let environment = try inProcess(id)
     #expect(environment.expertNoiseStd.count == environment.taskCount)
     for task in 0..<environment.taskCount {
       #expect(environment.taskFeatures(of: task).count == environment.taskFeatureDimension)
@@ -36,9 +36,9 @@ import Testing
   }
 
   /// AMF.md §3: "the expert succeeds in at least 95% of episodes on every task" (50 episodes per task).
-  @Test(arguments: EnvironmentID.allCases)
+  @Test(arguments: EnvironmentID.inProcess)
   func expertSolvesEveryTask(id: EnvironmentID) throws {
-    let environment = try id.make()
+    let environment = try inProcess(id)
     let rates = successRates(expertEpisodes(environment, seed: Seed(2025), episodesPerTask: 50),
                              taskCount: environment.taskCount)
     #expect(rates.allSatisfy { $0 >= 0.95 }, "\(id.rawValue) expert success per task: \(rates)")
@@ -50,9 +50,9 @@ import Testing
     #expect(rates.allSatisfy { $0 >= 0.95 }, "integrator2d (24 goals) expert success per task: \(rates)")
   }
 
-  @Test(arguments: EnvironmentID.allCases)
+  @Test(arguments: EnvironmentID.inProcess)
   func sameSeedSameEpisodesBitForBit(id: EnvironmentID) throws {
-    let environment = try id.make()
+    let environment = try inProcess(id)
     let first = expertEpisodes(environment, seed: Seed(9), episodesPerTask: 2)
     let second = expertEpisodes(environment, seed: Seed(9), episodesPerTask: 2)
     #expect(first.map { bits($0) } == second.map { bits($0) })
@@ -61,9 +61,9 @@ import Testing
   }
 
   /// An episode's outcome is the same alone, in a batch, and in another position of the batch.
-  @Test(arguments: EnvironmentID.allCases)
+  @Test(arguments: EnvironmentID.inProcess)
   func batchedEqualsOneAtATime(id: EnvironmentID) throws {
-    try checkBatchedEqualsOneAtATime(id.make())
+    try checkBatchedEqualsOneAtATime(inProcess(id))
   }
 
   private func checkBatchedEqualsOneAtATime<E: ControlEnvironment>(_ environment: E) {
@@ -78,9 +78,9 @@ import Testing
   }
 
   /// `EnvironmentBatch.step` on many rows equals `step` on each row alone, bit for bit.
-  @Test(arguments: EnvironmentID.allCases)
+  @Test(arguments: EnvironmentID.inProcess)
   func batchStepEqualsRowStep(id: EnvironmentID) throws {
-    try checkBatchStepEqualsRowStep(id.make())
+    try checkBatchStepEqualsRowStep(inProcess(id))
   }
 
   private func checkBatchStepEqualsRowStep<E: ControlEnvironment>(_ environment: E) {
@@ -109,14 +109,14 @@ import Testing
     }
   }
 
-  @Test(arguments: EnvironmentID.allCases)
+  @Test(arguments: EnvironmentID.inProcess)
   func expertNoiseOverrideApplies(id: EnvironmentID) throws {
-    let environment = try id.make(EnvironmentConfiguration(expertNoise: [1: 0.3]))
+    let environment = try inProcess(id, EnvironmentConfiguration(expertNoise: [1: 0.3]))
     #expect(environment.expertNoiseStd[1] == 0.3)
-    #expect(environment.expertNoiseStd[0] == (try id.make()).expertNoiseStd[0])
-    #expect(throws: EnvironmentError.self) { try id.make(EnvironmentConfiguration(expertNoise: [99: 0.1])) }
-    #expect(throws: EnvironmentError.self) { try id.make(EnvironmentConfiguration(expertNoise: [0: -1])) }
-    let zeroNoise = try id.make(EnvironmentConfiguration(expertNoise: [0: 0]))
+    #expect(environment.expertNoiseStd[0] == (try inProcess(id)).expertNoiseStd[0])
+    #expect(throws: EnvironmentError.self) { try inProcess(id, EnvironmentConfiguration(expertNoise: [99: 0.1])) }
+    #expect(throws: EnvironmentError.self) { try inProcess(id, EnvironmentConfiguration(expertNoise: [0: -1])) }
+    let zeroNoise = try inProcess(id, EnvironmentConfiguration(expertNoise: [0: 0]))
     let quiet = expertEpisodes(zeroNoise, seed: Seed(3), episodesPerTask: 1)
     #expect(quiet[0].isSuccess)
   }

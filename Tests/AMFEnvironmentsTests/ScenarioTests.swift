@@ -56,7 +56,7 @@ import Testing
   func targetedNoisyTasksStillRun(id: EnvironmentID) throws {
     let plan = try TaskScenario.targeted.plan(environment: id, demosPerTask: 1)
     let environment = try id.make(plan.configuration)
-    let episodes = environment.expertEpisodes(
+    let episodes = try environment.expertEpisodes(
       requests: Rollout.requests(seed: Seed(8), tasks: TaskScenario.targetedDistractors, episodesPerTask: 10))
     #expect(episodes.count == 20)
     #expect(episodes.allSatisfy { $0.rewards.allSatisfy(\.isFinite) && $0.stepCount == environment.horizon })

@@ -33,3 +33,13 @@ func observation<E: ControlEnvironment>(_ environment: E, _ state: [Double]) -> 
 func close(_ a: [Double], _ b: [Double], _ tolerance: Double = 1e-12) -> Bool {
   a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= tolerance }
 }
+
+/// The in-process environment `id` (every entry of `EnvironmentID.inProcess` is one).
+func inProcess(_ id: EnvironmentID, _ configuration: EnvironmentConfiguration = EnvironmentConfiguration()) throws
+  -> any ControlEnvironment
+{
+  guard let environment = try id.make(configuration) as? any ControlEnvironment else {
+    throw EnvironmentError.invalidOption("name", reason: "\(id.rawValue) does not run in this process")
+  }
+  return environment
+}

@@ -22,7 +22,7 @@ import Testing
     let seed = Seed(11)
     let a = try EvaluateStage.rollOut(prior, in: environment, episodesPerTask: 4, seed: seed)
     let b = try EvaluateStage.rollOut(tuned.policy.policy, in: environment, episodesPerTask: 4, seed: seed)
-    let expert = environment.expertEpisodes(
+    let expert = try environment.expertEpisodes(
       requests: Rollout.requests(seed: seed, tasks: Array(0..<12), episodesPerTask: 4, stream: "evaluate"))
     let width = environment.stateDimension
     for task in 0..<12 {
@@ -64,7 +64,7 @@ import Testing
   /// Through the stage: `demos_per_task` counts the `round_*` demos of the optional input, not pre-training ones.
   @Test func runCountsCollectedDemonstrationsAndRecordsTheRound() throws {
     let setup = try FinetuneFixtures.integrator()
-    var picks = FinetuneStage.expertDemonstrations(
+    var picks = try FinetuneStage.expertDemonstrations(
       for: [8, 8, 2], collected: nil, setup: setup, round: 1, seed: Seed(0))
     picks[2].source = "pretrain"
     let set = try FinetuneStage.appending(picks, to: nil, setup: setup, round: 1)

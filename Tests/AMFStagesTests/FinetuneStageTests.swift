@@ -64,16 +64,16 @@ import Testing
     let setup = try FinetuneFixtures.integrator(Scenario(.targeted))
     let seed = Seed(4)
     func collect(_ tasks: [Int], after collected: DemonstrationSet?, round: Int) throws -> DemonstrationSet {
-      let picks = FinetuneStage.expertDemonstrations(
+      let picks = try FinetuneStage.expertDemonstrations(
         for: tasks, collected: collected, setup: setup, round: round, seed: seed)
       return try FinetuneStage.appending(picks, to: collected, setup: setup, round: round)
     }
     let armA = try collect([9, 2], after: nil, round: 1)
     let armB = try collect([6], after: try collect([5, 9], after: nil, round: 1), round: 2)
     let armC = try collect([9, 9], after: nil, round: 1)
-    let nextA = FinetuneStage.expertDemonstrations(for: [9, 7], collected: armA, setup: setup, round: 2, seed: seed)
-    let nextB = FinetuneStage.expertDemonstrations(for: [9, 7], collected: armB, setup: setup, round: 3, seed: seed)
-    let nextC = FinetuneStage.expertDemonstrations(for: [9, 7], collected: armC, setup: setup, round: 2, seed: seed)
+    let nextA = try FinetuneStage.expertDemonstrations(for: [9, 7], collected: armA, setup: setup, round: 2, seed: seed)
+    let nextB = try FinetuneStage.expertDemonstrations(for: [9, 7], collected: armB, setup: setup, round: 3, seed: seed)
+    let nextC = try FinetuneStage.expertDemonstrations(for: [9, 7], collected: armC, setup: setup, round: 2, seed: seed)
     for (a, b) in zip(nextA, nextB) {
       #expect(a.observations == b.observations && a.actions == b.actions && a.rewards == b.rewards)
     }
@@ -222,7 +222,7 @@ import Testing
   /// naming the file and the task.
   @Test func recordedDemonstrationsReplaceTheExpert() throws {
     let setup = try FinetuneFixtures.integrator()
-    var recordedDemos = FinetuneStage.expertDemonstrations(
+    var recordedDemos = try FinetuneStage.expertDemonstrations(
       for: [7, 3, 7], collected: nil, setup: setup, round: 1, seed: Seed(99))
     for index in recordedDemos.indices { recordedDemos[index].source = "robot" }
     let recorded = try FinetuneStage.appending(recordedDemos, to: nil, setup: setup, round: 1)

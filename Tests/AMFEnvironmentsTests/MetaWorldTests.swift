@@ -1,0 +1,85 @@
+import AMFCore
+import AMFTestSupport
+import Foundation
+import Testing
+
+@testable import AMFEnvironments
+
+/// The real bridge, when `bash Scripts/setup.sh --metaworld` has made `.venv-metaworld` (or
+/// `AMF_METAWORLD_PYTHON` names a Python with Meta-World). Without it every test here is reported as
+/// skipped, with the command that enables it.
+@Suite(.enabled(if: MetaWorldInstall.python != nil, "Meta-World is not installed: run `bash Scripts/setup.sh --metaworld`"))
+struct MetaWorldTests {
+  func bridge() throws -> MetaWorldBridge {
+    MetaWorldBridge(launch: (try #require(MetaWorldInstall.python), ["-u", "-c", MetaWorldBridgeScript.source]))
+  }
+
+  @Test func handshakeReportsThePinnedVersions() throws {
+    let bridge = try bridge()
+    let versions = try bridge.versions()
+    #expect(versions["metaworld"] == "3.1.1")
+    #expect(versions["mujoco"] == "3.3.0")
+    bridge.stop()
+  }
+
+  /// AMF.md §3's validity condition on Meta-World: the noisy expert solves every task, within H.
+  @Test func expertSolvesEveryTaskInOneCallEach() throws {
+    let environment = try MetaWorld(EnvironmentConfiguration())
+    let bridge = try bridge()
+    let episodes = try bridge.expertEpisodes(
+      environment, requests: Rollout.requests(seed: Seed(2025), tasks: [0, 1, 2, 3], episodesPerTask: 5),
+      horizon: environment.horizon)
+    #expect(episodes.count == 20)
+    for episode in episodes {
+      #expect(episode.isSuccess, "task \(episode.task) failed")
+      #expect(episode.stepCount < environment.horizon)
+      #expect(episode.states.count == (episode.stepCount + 1) * 40)
+      #expect(episode.states.last == 1)  // the success flag of the last state
+      #expect(episode.actions.allSatisfy { abs($0) <= 1 })
+      #expect(episode.rewards.allSatisfy { $0.isFinite && $0 >= 0 && $0 <= 10 })
+    }
+    for task in 2...3 {
+      let goal = try #require(MetaWorld.tasks[task].goal)
+      #expect(episodes.filter { $0.task == task }.allSatisfy { episode in
+        abs(episode.finalObservation[36] - goal[0]) < 1e-9 && abs(episode.finalObservation[37] - goal[1]) < 1e-9
+      })  // the fixed goal is the one the observation shows
+    }
+    bridge.stop()
+  }
+
+  /// Same requests, two child processes, and simulators reused after other episodes: identical bits.
+  @Test func demonstrationsAreDeterministicAcrossProcesses() throws {
+    let environment = try MetaWorld(EnvironmentConfiguration())
+    let requests = Rollout.requests(seed: Seed(11), tasks: [0, 2], episodesPerTask: 2)
+    let first = try bridge()
+    let fresh = try first.expertEpisodes(environment, requests: requests, horizon: 150)
+    let second = try bridge()
+    _ = try second.expertEpisodes(
+      environment, requests: Rollout.requests(seed: Seed(12), tasks: [2, 0], episodesPerTask: 2), horizon: 150)
+    let reused = try second.expertEpisodes(environment, requests: requests, horizon: 150)
+    #expect(fresh == reused)
+    first.stop()
+    second.stop()
+  }
+
+  /// A step-by-step rollout of a policy: a still policy never succeeds and runs the horizon.
+  @Test func policyRolloutStepsInBatches() throws {
+    let environment = try MetaWorld(EnvironmentConfiguration())
+    var still = ClosureController { _, actions in
+      for index in actions.indices { actions[index] = 0 }
+    }
+    let bridge = try bridge()
+    bridge.slotCount = 3
+    let episodes = try bridge.rollOut(
+      environment, controller: &still, requests: Rollout.requests(seed: Seed(1), tasks: [0, 3], episodesPerTask: 4),
+      horizon: 25)
+    #expect(episodes.count == 8)
+    #expect(episodes.allSatisfy { $0.stepCount == 25 && !$0.isSuccess })
+    bridge.stop()
+  }
+}
+
+/// Where the bridge's Python is, if anywhere.
+enum MetaWorldInstall {
+  static let python = try? PythonLocator.metaWorldPython(workingDirectory: Executables.repositoryRoot)
+}
