@@ -37,6 +37,7 @@ public struct PretrainSetup: Sendable {
     case .integrator2d: .integrator2d
     case .reacher: .reacher
     case .kitchen: .kitchen
+    case .metaworld: .metaworld
     }
   }
 

@@ -23,7 +23,7 @@ public final class MetaWorldBridge: @unchecked Sendable {
   public static let pinnedVersions = ["metaworld": "3.1.1", "mujoco": "3.3.0"]
 
   /// Episodes per request at most (simulators per Meta-World environment).
-  public var slotCount = 10
+  public var slotCount = 5
   /// The longest wait for one reply, in seconds.
   public var timeout: Double = 120
   private let launch: (executable: URL, arguments: [String])?

@@ -1,9 +1,10 @@
 import Foundation
 import AMFCore
 
-/// The built-in environments (AMF.md §3), as written under `env.name`.
+/// The environments (AMF.md §3), as written under `env.name`: three built in, and `metaworld` through the
+/// Python bridge (docs/environments/metaworld.md).
 public enum EnvironmentName: String, CaseIterable, Codable, Hashable, Sendable {
-  case integrator2d, reacher, kitchen
+  case integrator2d, reacher, kitchen, metaworld
 }
 
 /// The `env:` section: which environment, and per-task expert noise overrides.
@@ -48,12 +49,14 @@ public struct EnvironmentSettings: Codable, Hashable, Sendable {
     try decoder.validating(validate)
   }
 
-  /// The number of tasks |C|: the goals of integrator2d, 12 reacher targets, 5 kitchen appliances.
+  /// The number of tasks |C|: the goals of integrator2d, 12 reacher targets, 5 kitchen appliances, 4
+  /// Meta-World tasks.
   public var taskCount: Int {
     switch name {
     case .integrator2d: goals ?? Self.defaultGoals
     case .reacher: 12
     case .kitchen: 5
+    case .metaworld: 4
     }
   }
 

@@ -73,7 +73,7 @@ public struct PretrainSettings: Codable, Hashable, Sendable {
 
   /// The defaults for `environment` (nil: not environment-specific).
   public init(environment: EnvironmentName? = nil) {
-    if environment == .kitchen { hidden = [256, 256] }
+    if environment == .kitchen || environment == .metaworld { hidden = [256, 256] }
   }
 
   /// Decodes strictly with environment-independent defaults.
