@@ -98,7 +98,8 @@ let package = Package(
     .testTarget(name: "AMFSelectionTests", dependencies: ["AMFSelection", "AMFCore", "AMFNumerics", "AMFTestSupport"]),
     .testTarget(name: "AMFPolicyTests", dependencies: ["AMFPolicy", "AMFArtifacts", "AMFTestSupport"]),
     .testTarget(
-      name: "AMFCommandsTests", dependencies: ["AMFCommands", "AMFStages", "AMFPipeline", "AMFTestSupport"]),
+      name: "AMFCommandsTests",
+      dependencies: ["AMFCommands", "AMFStages", "AMFPipeline", "AMFEnvironments", "AMFTestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )
