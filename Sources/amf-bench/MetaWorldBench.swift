@@ -13,6 +13,7 @@ struct MetaWorldBench: ParsableCommand {
   @Option(help: "Simulators per request.") var slots = 5
   @Option(help: "Round trips timed.") var pings = 2000
   @Option(help: "Steps per policy episode (a still policy never succeeds).") var steps = 150
+  @Option(help: "Expert episodes per task for the success table (0: skip).") var expertEpisodes = 0
 
   func run() throws {
     let environment = try MetaWorld(EnvironmentConfiguration())
@@ -55,7 +56,25 @@ struct MetaWorldBench: ParsableCommand {
       print(String(format: "| task %d: policy rollout, per episode step (batches of %d) | %.3f ms |", task, slots, rollout.seconds * 1e3 / Double(slots * steps)))
       print(String(format: "| task %d: expert demonstration, per step (one call for %d) | %.3f ms |", task, slots, expert.seconds * 1e3 / Double(stepped)))
     }
+    if expertEpisodes > 0 { try expertTable(environment, bridge: bridge) }
     bridge.stop()
+  }
+
+  /// The expert's success rate and episode length per task (seed 2025, streams `rollout/task-c/episode-i`).
+  func expertTable(_ environment: MetaWorld, bridge: MetaWorldBridge) throws {
+    let episodes = try bridge.expertEpisodes(
+      environment, requests: Rollout.requests(seed: Seed(2025), tasks: Array(0..<environment.taskCount),
+                                              episodesPerTask: expertEpisodes), horizon: environment.horizon)
+    print("\n| task | environment | goal | expert success | mean steps | max steps |")
+    print("|---:|---|---|---:|---:|---:|")
+    for task in 0..<environment.taskCount {
+      let own = episodes.filter { $0.task == task }
+      let rate = Double(own.filter(\.isSuccess).count) / Double(own.count)
+      let steps = own.map(\.stepCount)
+      let goal = MetaWorld.tasks[task].goal.map { String(format: "(%.2f, %.2f)", $0[0], $0[1]) } ?? "–"
+      print(String(format: "| %d | %@ | %@ | %.2f | %.1f | %d |", task, MetaWorld.tasks[task].environment, goal, rate,
+                   Double(steps.reduce(0, +)) / Double(steps.count), steps.max() ?? 0))
+    }
   }
 }
 
