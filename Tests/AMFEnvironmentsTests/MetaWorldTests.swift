@@ -22,6 +22,16 @@ struct MetaWorldTests {
     bridge.stop()
   }
 
+  /// The child moved its stdout to stderr: a print and a raw write to fd 1 do not reach the frame pipe.
+  @Test func printsInTheChildDoNotCorruptFrames() throws {
+    let bridge = try bridge()
+    _ = try bridge.versions()
+    let child = try #require(bridge.process)
+    #expect(try child.request(6, body: [0, 0, 0, 0]) == [])
+    #expect(try child.request(5, body: [0, 0, 0, 0]) == [])
+    bridge.stop()
+  }
+
   /// AMF.md §3's validity condition on Meta-World: the noisy expert solves every task, within H.
   @Test func expertSolvesEveryTaskInOneCallEach() throws {
     let environment = try MetaWorld(EnvironmentConfiguration())

@@ -11,7 +11,7 @@ import Foundation
 /// * 4 demonstration: `(u32 slot, u32 task, f64 rand_vec[6], u32 H, f64 noise[H × 4])` → `u32 T`, then
 ///   observations ((T+1) × 39), executed actions (T × 4), rewards (T), success flags (T): the expert run
 ///   until success or H steps, in one call.
-/// * 5 ping → nothing.
+/// * 5 ping → nothing. 6 prints to the child's stdout → nothing (tests check that frames survive it).
 ///
 /// Slots hold one simulator per (slot, Meta-World environment), built on first use (about 150 ms and
 /// 22 MB each), so a batch of n episodes of one task costs n simulators.

@@ -146,6 +146,9 @@ class Bridge:
                     + np.asarray(successes, dtype="<f8").tobytes())
         elif op == 5:  # ping
             pass
+        elif op == 6:  # print to stdout, as a chatty library would (tests: frames must survive it)
+            print("a library print on stdout")
+            os.write(1, b"and a raw write to fd 1\n")
         else:
             raise ValueError(f"unknown request {op}")
         return b"".join(out)
