@@ -147,7 +147,8 @@ class Bridge:
         elif op == 5:  # ping
             pass
         elif op == 6:  # print to stdout, as a chatty library would (tests: frames must survive it)
-            print("a library print on stdout")
+            sys.stdout.write("a library print on stdout\n")  # what print() does
+            sys.stdout.flush()
             os.write(1, b"and a raw write to fd 1\n")
         else:
             raise ValueError(f"unknown request {op}")
