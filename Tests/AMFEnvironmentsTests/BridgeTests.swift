@@ -132,24 +132,26 @@ import Testing
     #expect(throws: BridgeError.childExited("fake", status: nil)) { try process.request(5, body: [0, 0, 0, 0]) }
   }
 
+  /// Whether `error` is a `BridgeError` that `matches` accepts (for cases whose payload varies).
+  func bridgeError(_ error: any Error, _ matches: (BridgeError) -> Bool) -> Bool {
+    (error as? BridgeError).map(matches) ?? false
+  }
+
   @Test func killedChildIsAnError() throws {
     let process = try child()
     process.kill()
     #expect {
       try process.request(5, body: [0, 0, 0, 0])
     } throws: { error in
-      guard case .childExited("fake", _) = error as? BridgeError else { return false }
-      return true
+      bridgeError(error) { if case .childExited("fake", _) = $0 { true } else { false } }
     }
   }
 
   @Test func hungChildTimesOut() throws {
     let process = try child(["--hang-at", "1"], timeout: 0.5)
-    let started = Date()
     #expect(throws: BridgeError.timeout("fake", seconds: 0.5, waitingFor: "a reply")) {
       try process.request(5, body: [0, 0, 0, 0])
     }
-    #expect(Date().timeIntervalSince(started) < 30)  // a generous bound: the point is that it returns
   }
 
   @Test func garbageOnStdoutBreaksTheProtocolCleanly() throws {
@@ -157,8 +159,7 @@ import Testing
     #expect {
       try process.request(5, body: [0, 0, 0, 0])
     } throws: { error in
-      guard case .protocolViolation("fake", _) = error as? BridgeError else { return false }
-      return true
+      bridgeError(error) { if case .protocolViolation("fake", _) = $0 { true } else { false } }
     }
   }
 
@@ -166,8 +167,7 @@ import Testing
     #expect {
       try BridgeProcess(executable: URL(fileURLWithPath: "/nonexistent/python"), arguments: [], hello: [:], label: "x")
     } throws: { error in
-      guard case .launchFailed("x", _) = error as? BridgeError else { return false }
-      return true
+      bridgeError(error) { if case .launchFailed("x", _) = $0 { true } else { false } }
     }
   }
 

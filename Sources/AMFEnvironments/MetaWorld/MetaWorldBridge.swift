@@ -39,17 +39,19 @@ public final class MetaWorldBridge: @unchecked Sendable {
 
   /// The handshake reply of the running child (versions), starting it if needed.
   public func versions() throws -> [String: String] {
-    try locked {
-      let hello = try started().hello
-      return hello.compactMapValues { $0 as? String }
-    }
+    try lock.withLock { try started().hello.compactMapValues { $0 as? String } }
   }
 
   /// Stops the child (it restarts at the next request).
-  public func stop() { locked { child?.close(); child = nil } }
+  public func stop() {
+    lock.withLock {
+      child?.close()
+      child = nil
+    }
+  }
 
   /// The running child, for tests that kill it.
-  public var process: BridgeProcess? { locked { child } }
+  public var process: BridgeProcess? { lock.withLock { child } }
 
   /// Rolls `controller` out for every request: episode i starts from `rand_vec` drawn with
   /// `seed.derived("initial-state")`; it ends at success or after `horizon` steps.
@@ -57,45 +59,44 @@ public final class MetaWorldBridge: @unchecked Sendable {
     _ environment: MetaWorld, controller: inout some Controller, requests: [EpisodeRequest], horizon: Int
   ) throws -> [Episode] {
     try lock.withLock {
-      var episodes: [Episode] = []
-      for start in stride(from: 0, to: requests.count, by: slotCount) {
-        let group = Array(requests[start..<min(start + slotCount, requests.count)])
-        episodes += try rollOutGroup(environment, controller: &controller, requests: group, horizon: horizon)
+      try groups(of: requests).flatMap { group in
+        try rollOutGroup(environment, controller: &controller, requests: group, horizon: horizon)
       }
-      return episodes
     }
   }
+
 
   /// The expert's episodes, one request per `slotCount` episodes: noise `ρ_c · N(0, I)` drawn from
   /// `seed.derived("control")`, step-major, as `ScriptedExpert` draws it.
   public func expertEpisodes(_ environment: MetaWorld, requests: [EpisodeRequest], horizon: Int) throws -> [Episode] {
     try lock.withLock {
-      var episodes: [Episode] = []
-      for start in stride(from: 0, to: requests.count, by: slotCount) {
-        let group = Array(requests[start..<min(start + slotCount, requests.count)])
+      try groups(of: requests).flatMap { group in
         var body = [UInt8]()
         BridgeWire.append(UInt32(group.count), to: &body)
         for (slot, request) in group.enumerated() {
-          var initial = request.seed.derived("initial-state").generator()
           var control = request.seed.derived("control").generator()
           let std = environment.expertNoiseStd[request.task]
-          BridgeWire.append(UInt32(slot), to: &body)
-          BridgeWire.append(UInt32(request.task), to: &body)
-          BridgeWire.append(environment.startVector(task: request.task, using: &initial), to: &body)
+          appendStart(of: request, slot: slot, environment: environment, to: &body)
           BridgeWire.append(UInt32(horizon), to: &body)
           for _ in 0..<(horizon * environment.actionDimension) { BridgeWire.append(std * control.normal(), to: &body) }
         }
         let reply = try started().request(4, body: body)
-        episodes += try decodeDemonstrations(reply, requests: group, environment: environment, horizon: horizon)
+        return try decodeDemonstrations(reply, requests: group, environment: environment, horizon: horizon)
       }
-      return episodes
     }
   }
 
-  private func locked<T>(_ body: () throws -> T) rethrows -> T {
-    lock.lock()
-    defer { lock.unlock() }
-    return try body()
+  /// `requests` in consecutive groups of at most `slotCount`, one request to the child each.
+  private func groups(of requests: [EpisodeRequest]) -> [[EpisodeRequest]] {
+    stride(from: 0, to: requests.count, by: slotCount).map { Array(requests[$0..<min($0 + slotCount, requests.count)]) }
+  }
+
+  /// Appends `(u32 slot, u32 task, f64 rand_vec[6])`, the start drawn from `seed.derived("initial-state")`.
+  private func appendStart(of request: EpisodeRequest, slot: Int, environment: MetaWorld, to body: inout [UInt8]) {
+    var initial = request.seed.derived("initial-state").generator()
+    BridgeWire.append(UInt32(slot), to: &body)
+    BridgeWire.append(UInt32(request.task), to: &body)
+    BridgeWire.append(environment.startVector(task: request.task, using: &initial), to: &body)
   }
 
   private func started() throws -> BridgeProcess {
@@ -133,10 +134,7 @@ public final class MetaWorldBridge: @unchecked Sendable {
     var body = [UInt8]()
     BridgeWire.append(UInt32(requests.count), to: &body)
     for (slot, request) in requests.enumerated() {
-      var initial = request.seed.derived("initial-state").generator()
-      BridgeWire.append(UInt32(slot), to: &body)
-      BridgeWire.append(UInt32(request.task), to: &body)
-      BridgeWire.append(environment.startVector(task: request.task, using: &initial), to: &body)
+      appendStart(of: request, slot: slot, environment: environment, to: &body)
     }
     let first = try child.request(1, body: body)
     try expectSize(first, requests.count * observationWidth * 8, what: "reset")
