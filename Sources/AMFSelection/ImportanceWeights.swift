@@ -18,17 +18,20 @@ public struct ImportanceWeights: Equatable, Sendable {
   /// Weights from summed log-likelihoods.
   ///
   /// Shapes: `logLikelihoods[i, c] = Σ_t log π(a^i_t | s^i_t, c)`: (pool × tasks); `poolTasks`: (pool).
+  /// `targetESS` (a fraction of the pool in (0, 1], nil = off; issue #16, H2) raises each task's
+  /// temperature above `temperature`, separately per task, to the smallest κ_c whose weights reach
+  /// `ESS(c) ≥ targetESS · |pool|` (bisection on log κ, 60 steps; κ_c = κ when κ already reaches it).
   /// Edge cases: an empty pool throws `SelectionError.emptyPool`; a non-finite log-likelihood throws
   /// `SelectionError.nonFinite` naming the trajectory and task. Log-ratios far beyond the clip do not
   /// overflow: the clip comes before the exponential, and the softmax subtracts the column maximum.
   /// Reference: AMF.md §2.2 (κ = `is_temperature`, L = `is_clip`).
-  public init(logLikelihoods: Matrix<Double>, poolTasks: [Int], temperature: Double, clip: Double)
-    throws(SelectionError)
-  {
+  public init(
+    logLikelihoods: Matrix<Double>, poolTasks: [Int], temperature: Double, clip: Double, targetESS: Double? = nil
+  ) throws(SelectionError) {
     let (pool, tasks) = (logLikelihoods.rows, logLikelihoods.columns)
     guard pool > 0 else { throw SelectionError.emptyPool }
     precondition(poolTasks.count == pool, "pool tasks \(poolTasks.count) for \(pool) trajectories")
-    var ratios = Matrix<Double>(rows: pool, columns: tasks)  // (pool × tasks)
+    var sums = Matrix<Double>(rows: pool, columns: tasks)  // (pool × tasks), before the temperature
     for i in 0..<pool {
       let own = logLikelihoods[i, poolTasks[i]]
       for c in 0..<tasks {
@@ -36,20 +39,56 @@ public struct ImportanceWeights: Equatable, Sendable {
         guard value.isFinite, own.isFinite else {
           throw SelectionError.nonFinite(quantity: "log-likelihood of pool trajectory \(i) under task \(c)")
         }
-        ratios[i, c] = (value - own) / temperature
+        sums[i, c] = value - own
+      }
+    }
+    var ratios = Matrix<Double>(rows: pool, columns: tasks)  // (pool × tasks)
+    var weights = Matrix<Double>(rows: pool, columns: tasks)  // (pool × tasks)
+    var temperatures: [Double] = []
+    for c in 0..<tasks {
+      let column = (0..<pool).map { sums[$0, c] }
+      let kappa = targetESS.map { Self.temperature(column, reaching: $0 * Double(pool), from: temperature, clip: clip) }
+        ?? temperature
+      temperatures.append(kappa)
+      let logWeights = Self.logSoftmax(column, temperature: kappa, clip: clip)
+      for i in 0..<pool {
+        ratios[i, c] = column[i] / kappa
+        weights[i, c] = logWeights[i]
       }
     }
     self.logRatios = ratios
     self.poolTasks = poolTasks
-    var weights = Matrix<Double>(rows: pool, columns: tasks)  // (pool × tasks)
-    for c in 0..<tasks {
-      let clipped = (0..<pool).map { min(max(ratios[$0, c], -clip), clip) }
-      let top = clipped.max() ?? 0
-      let logNormalizer = top + Foundation.log(clipped.reduce(0) { $0 + Foundation.exp($1 - top) })
-      for i in 0..<pool { weights[i, c] = clipped[i] - logNormalizer }
-    }
     self.logWeights = weights
     self.clip = clip
+    self.temperatures = temperatures
+  }
+
+  /// `log softmax_i(clip(sums_i / κ, −L, L))`.
+  static func logSoftmax(_ sums: [Double], temperature: Double, clip: Double) -> [Double] {
+    let clipped = sums.map { min(max($0 / temperature, -clip), clip) }
+    let top = clipped.max() ?? 0
+    let logNormalizer = top + Foundation.log(clipped.reduce(0) { $0 + Foundation.exp($1 - top) })
+    return clipped.map { $0 - logNormalizer }
+  }
+
+  /// `1 / Σ_i w_i²` of log-weights.
+  static func effectiveSampleSize(_ logWeights: [Double]) -> Double {
+    1 / logWeights.reduce(0) { $0 + Foundation.exp(2 * $1) }
+  }
+
+  /// The smallest κ ≥ `base` (to 60 bisection steps on log κ over [κ, e^40 κ]) whose weights reach `ess`.
+  static func temperature(_ sums: [Double], reaching ess: Double, from base: Double, clip: Double) -> Double {
+    func reaches(_ kappa: Double) -> Bool {
+      effectiveSampleSize(logSoftmax(sums, temperature: kappa, clip: clip)) >= ess * (1 - 1e-12)
+    }
+    if reaches(base) { return base }
+    var (low, high) = (Foundation.log(base), Foundation.log(base) + 40)
+    guard reaches(Foundation.exp(high)) else { return Foundation.exp(high) }
+    for _ in 0..<60 {
+      let middle = (low + high) / 2
+      if reaches(Foundation.exp(middle)) { high = middle } else { low = middle }
+    }
+    return Foundation.exp(high)
   }
 
   /// The no-IS ablation: `w̄_i(c) = 1/|pool|` for every i and c (AMF.md §2.2).
@@ -60,6 +99,7 @@ public struct ImportanceWeights: Equatable, Sendable {
     logWeights = Matrix(rows: pool, columns: taskCount, repeating: -Foundation.log(Double(pool)))
     self.poolTasks = poolTasks
     clip = .infinity
+    temperatures = [Double](repeating: .infinity, count: taskCount)
   }
 
   /// Creates weights from stored log-weights (an `embeddings` artifact).
@@ -68,7 +108,12 @@ public struct ImportanceWeights: Equatable, Sendable {
     self.logWeights = logWeights
     self.poolTasks = poolTasks
     self.clip = clip
+    temperatures = []
   }
+
+  /// The temperature κ_c each task's weights were computed with (empty when read back from an artifact,
+  /// ∞ for uniform weights). Shapes: (tasks).
+  public var temperatures: [Double]
 
   /// The clip L (∞ for uniform weights).
   public var clip: Double

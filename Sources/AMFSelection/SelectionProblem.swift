@@ -37,6 +37,14 @@ public struct CandidateBlock: Hashable, Sendable {
   public var rows: Range<Int>
 }
 
+/// Which proxy demonstration the greedy batch of `amf` conditions on after a pick c* (AMF.md §2.4).
+public enum BatchConditioning: String, CaseIterable, Sendable {
+  /// `j* = argmax_j w̄_j(c*)`, ties to c*'s own most recent pool trajectory (AMF.md §2.4, the default).
+  case likeliest
+  /// c*'s most recent collected expert demonstration when one exists, else `likeliest` (issue #16, H3).
+  case latestDemonstration = "latest_demonstration"
+}
+
 /// Everything a strategy chooses from in one round (AMF.md §2.3–2.4).
 public struct SelectionProblem: Sendable {
   /// |C|.
@@ -72,6 +80,11 @@ public struct SelectionProblem: Sendable {
   public var targetNoise: Bool
   /// Targets and candidate blocks with importance weight below this are skipped by `amf` (PD, 0 = exact).
   public var minWeight: Double
+  /// Which pool trajectories are collected expert demonstrations (the rest are rollouts of π_r); nil when
+  /// unknown (then `latestDemonstration` falls back to `likeliest`). Shapes: (pool).
+  public var poolIsCollected: [Bool]?
+  /// The greedy batch's conditioning rule (`amf`, B > 1).
+  public var batchConditioning = BatchConditioning.likeliest
 
   /// Creates a problem; `weights`, `embeddings` and `entropies` are optional because not every strategy
   /// reads them.

@@ -50,6 +50,9 @@ public enum EmbedStage: Stage {
     let batch = try PoolBatch(pool: pool, environment: environment)
     let outputs = try evaluate(checkpoint, batch: batch, params: params, seed: context.seed)
     let weights = try importanceWeights(pool: pool, batch: batch, outputs: outputs, params: params)
+    if params.importance.targetESS != nil {
+      context.progress.log("temperature per task: " + weights.temperatures.map { String(format: "%.3g", $0) }.joined(separator: " "))
+    }
     var set = try assemble(
       pool: pool, batch: batch, outputs: outputs, weights: weights, checkpoint: checkpoint, setup: setup,
       params: params)
@@ -270,7 +273,7 @@ public enum EmbedStage: Stage {
           let row = batch.row(task: c, pool: i, step: t)
           for k in 0..<actionWidth {
             let variance = settings.variance == .noise
-              ? settings.noiseVariance : Foundation.exp(2 * Double(logStd.storage[row * actionWidth + k]))
+              ? settings.ratioNoiseVariance : Foundation.exp(2 * Double(logStd.storage[row * actionWidth + k]))
             let residual = Double(trajectory.actions[t * actionWidth + k]) - Double(mean.storage[row * actionWidth + k])
             total += -0.5 * residual * residual / variance - 0.5 * Foundation.log(variance) - halfLogTwoPi
           }
@@ -279,7 +282,8 @@ public enum EmbedStage: Stage {
       }
     }
     return try ImportanceWeights(
-      logLikelihoods: likelihoods, poolTasks: tasks, temperature: settings.temperature, clip: settings.clip)
+      logLikelihoods: likelihoods, poolTasks: tasks, temperature: settings.temperature, clip: settings.clip,
+      targetESS: settings.targetESS)
   }
 
   static func assemble(

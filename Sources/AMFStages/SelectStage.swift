@@ -30,6 +30,7 @@ public enum SelectStage: Stage {
       batch: params.batch, round: params.round, seed: context.seed, collectedCounts: [Int](repeating: 0, count: params.taskCount),
       noiseVariance: params.select.importance.noiseVariance, targetNoise: params.select.targetNoise,
       minWeight: params.select.minWeight)
+    problem.batchConditioning = params.select.batchConditioning
     if let artifact = inputs.artifacts["embeddings"] {
       try load(artifact, path: inputs.path("embeddings"), params: params, into: &problem)
     } else if strategy.needsEmbeddings {
@@ -111,6 +112,7 @@ public enum SelectStage: Stage {
     problem.candidatePoints = labels(set.candidates)
     problem.entropies = set.entropy
     problem.collectedCounts = set.collected
+    problem.poolIsCollected = set.poolSource.map { $0 != "rollout" }
     let conditioning = params.select.conditionOnCollected || set.space == "function"
       ? try matrix(set.conditioning) : Matrix(rows: 0, columns: set.targets.width)
     if let kernel = set.kernel {

@@ -10,7 +10,7 @@ import AMFNumerics
 /// pool trajectory of task c* itself), and the candidates are re-scored; a task may be picked twice.
 ///
 /// Targets and blocks whose importance weight is below `minWeight` are skipped (they change a score by at
-/// most that weight times a gain); the argmax block of every candidate is always kept.
+/// most that weight times a gain); the block each candidate would be conditioned on is always kept.
 /// Complexity per pick: `Σ_blocks (m² p + m p n_T + m² n_T)` flops in weight space (p = embedding width,
 /// n_T = active targets, m = block length), one p×p Cholesky to condition.
 public enum AMFStrategy: SelectionStrategy {
@@ -66,13 +66,24 @@ public enum AMFStrategy: SelectionStrategy {
       let task = TieBreak.argmax(row, candidates: problem.candidates, order: order)
       result.selected.append(task)
       result.scores.append(row)
-      let pool = mostLikelyDemonstration(of: task, weights: weights)
+      let pool = conditioningTrajectory(of: task, problem: problem, weights: weights)
       result.conditionedOn.append(pool)
       if pick + 1 < problem.batch, let block = plan.blocks.first(where: { $0.task == task && $0.pool == pool }) {
         model = try model.conditioned(on: block.range)
       }
     }
     return result
+  }
+
+  /// The pool trajectory whose block the greedy batch conditions on after picking `task`, by
+  /// `problem.batchConditioning`: the likeliest (below), or task's most recent collected demonstration.
+  static func conditioningTrajectory(of task: Int, problem: SelectionProblem, weights: ImportanceWeights) -> Int {
+    if problem.batchConditioning == .latestDemonstration, let collected = problem.poolIsCollected,
+      let latest = collected.indices.last(where: { collected[$0] && weights.poolTasks[$0] == task })
+    {
+      return latest
+    }
+    return mostLikelyDemonstration(of: task, weights: weights)
   }
 
   /// `j* = argmax_j w̄_j(c)`; ties go to a trajectory of task c itself, then to the most recent (highest index).
@@ -124,8 +135,9 @@ struct ActivePoints {
     var next = targetRows.count
     for block in try problem.candidateBlocks() {
       let w = weights.weight(block.pool, task: block.task)
-      let isArgmax = AMFStrategy.mostLikelyDemonstration(of: block.task, weights: weights) == block.pool
-      guard w >= problem.minWeight || isArgmax else { continue }
+      let isConditioning =
+        AMFStrategy.conditioningTrajectory(of: block.task, problem: problem, weights: weights) == block.pool
+      guard w >= problem.minWeight || isConditioning else { continue }
       blocks.append(
         Block(task: block.task, pool: block.pool, weight: w, range: next..<(next + block.rows.count),
               sourceRows: block.rows))

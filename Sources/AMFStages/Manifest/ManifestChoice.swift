@@ -1,5 +1,6 @@
 import AMFCore
 import AMFPipeline
+import AMFSelection
 
 /// A closed choice written as a string in manifests and params; decoding an unknown value names the valid ones.
 public protocol ManifestChoice: RawRepresentable<String>, CaseIterable, Codable, Hashable, Sendable {}
@@ -24,3 +25,4 @@ extension EnvironmentName: ManifestChoice {}
 extension ScenarioName: ManifestChoice {}
 extension PolicyKind: ManifestChoice {}
 extension Activation: ManifestChoice {}
+extension BatchConditioning: ManifestChoice {}

@@ -1,4 +1,5 @@
 import AMFCore
+import AMFSelection
 
 /// The selection rule (AMF.md §2.3).
 public enum StrategyName: String, ManifestChoice {
@@ -23,13 +24,25 @@ public struct ImportanceSettings: Codable, Hashable, Sendable {
   public var clip = 30.0
   /// The variance in the ratio.
   public var variance = ImportanceVariance.noise
-  /// Observation noise variance ρ².
+  /// Observation noise variance ρ² of the information gain, and of the ratio's likelihood unless
+  /// `isNoiseVariance` is set.
   public var noiseVariance = 0.01
+  /// The variance of the ratio's likelihood `N(a; μ, v I)` under `is_variance: noise`, when it should differ
+  /// from the gain's ρ² (nil, the default: ρ², as AMF.md §2.2 writes it). Separates the two roles of ρ² for
+  /// the saturation investigation (issue #16); encoded only when set, so existing stage keys are unchanged.
+  public var isNoiseVariance: Double?
+  /// An ESS floor as a fraction of the pool (nil, the default: off): each task's temperature is raised above
+  /// `is_temperature` until `ESS(c) ≥ is_target_ess · |pool|` (issue #16, H2). Encoded only when set.
+  public var targetESS: Double?
 
   enum CodingKeys: String, CodingKey, CaseIterable {
     case importanceWeights = "importance_weights", temperature = "is_temperature", clip = "is_clip"
-    case variance = "is_variance", noiseVariance = "noise_variance"
+    case variance = "is_variance", noiseVariance = "noise_variance", isNoiseVariance = "is_noise_variance"
+    case targetESS = "is_target_ess"
   }
+
+  /// The variance the likelihood ratio uses under `is_variance: noise`.
+  public var ratioNoiseVariance: Double { isNoiseVariance ?? noiseVariance }
 
   /// The defaults.
   public init() {}
@@ -47,6 +60,8 @@ public struct ImportanceSettings: Codable, Hashable, Sendable {
     clip = try c.decodeIfPresent(Double.self, forKey: .clip) ?? clip
     variance = try c.decodeIfPresent(ImportanceVariance.self, forKey: .variance) ?? variance
     noiseVariance = try c.decodeIfPresent(Double.self, forKey: .noiseVariance) ?? noiseVariance
+    isNoiseVariance = try c.decodeIfPresent(Double.self, forKey: .isNoiseVariance)
+    targetESS = try c.decodeIfPresent(Double.self, forKey: .targetESS)
     try decoder.validating(validate)
   }
 
@@ -55,6 +70,10 @@ public struct ImportanceSettings: Codable, Hashable, Sendable {
     try requirePositive(temperature, "is_temperature")
     try requirePositive(clip, "is_clip")
     try requirePositive(noiseVariance, "noise_variance")
+    if let isNoiseVariance { try requirePositive(isNoiseVariance, "is_noise_variance") }
+    if let targetESS, !(targetESS > 0 && targetESS <= 1) {
+      throw InvalidParameter("is_target_ess", reason: "\(targetESS) is not a fraction of the pool in (0, 1]")
+    }
   }
 }
 
@@ -72,10 +91,13 @@ public struct SelectSettings: Codable, Hashable, Sendable {
   /// the clip L = 30 such weights are at most e^{−20.7} of the largest, and skipping them makes a round
   /// several times faster under importance weights. Without importance weights nothing is skipped.
   public var minWeight = 1e-9
+  /// Which proxy demonstration the greedy batch conditions on after a pick (AMF.md §2.4; `likeliest`, the
+  /// default, is encoded nowhere, so existing stage keys are unchanged).
+  public var batchConditioning = BatchConditioning.likeliest
 
   enum CodingKeys: String, CodingKey, CaseIterable {
     case strategy, conditionOnCollected = "condition_on_collected", targetNoise = "target_noise"
-    case minWeight = "min_weight"
+    case minWeight = "min_weight", batchConditioning = "batch_conditioning"
   }
 
   /// Every key the section accepts.
@@ -93,6 +115,7 @@ public struct SelectSettings: Codable, Hashable, Sendable {
     conditionOnCollected = try c.decodeIfPresent(Bool.self, forKey: .conditionOnCollected) ?? conditionOnCollected
     targetNoise = try c.decodeIfPresent(Bool.self, forKey: .targetNoise) ?? targetNoise
     minWeight = try c.decodeIfPresent(Double.self, forKey: .minWeight) ?? minWeight
+    batchConditioning = try c.decodeIfPresent(BatchConditioning.self, forKey: .batchConditioning) ?? batchConditioning
     try decoder.validating {
       guard minWeight >= 0, minWeight < 1 else { throw InvalidParameter("min_weight", reason: "must be in [0, 1)") }
     }
@@ -106,5 +129,6 @@ public struct SelectSettings: Codable, Hashable, Sendable {
     try c.encode(conditionOnCollected, forKey: .conditionOnCollected)
     try c.encode(targetNoise, forKey: .targetNoise)
     try c.encode(minWeight, forKey: .minWeight)
+    if batchConditioning != .likeliest { try c.encode(batchConditioning, forKey: .batchConditioning) }
   }
 }

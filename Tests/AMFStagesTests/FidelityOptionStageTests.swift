@@ -1,0 +1,65 @@
+import AMFArtifacts
+import AMFCore
+import AMFSelection
+import Foundation
+import Testing
+
+@testable import AMFStages
+
+/// The manifest keys of the AMF-NN fidelity investigation (issue #16, docs/amf-nn.md) at the stage level:
+/// what each computes, and that leaving them out changes no stage key.
+extension EmbedSelectStageTests {
+  /// None of the new keys is encoded at its default, so every committed lock's keys stay as they were; set,
+  /// each is part of the stage's params (and so of its key).
+  @Test func fidelityKeysAreEncodedOnlyWhenSet() throws {
+    let plain = try CanonicalJSON.string(SelectParams(scenario: Scenario(.mismatch)))
+    for key in ["is_noise_variance", "is_target_ess", "batch_conditioning"] { #expect(!plain.contains(key)) }
+    let yaml = """
+      {"select": {"strategy": "amf", "noise_variance": 10, "is_noise_variance": 0.01, "is_target_ess": 0.5,
+       "batch_conditioning": "latest_demonstration"}, "task_count": 4, "scenario": "mismatch"}
+      """
+    let params = try JSONDecoder().decode(SelectParams.self, from: Data(yaml.utf8))
+    #expect(params.select.importance.ratioNoiseVariance == 0.01)
+    #expect(params.select.importance.noiseVariance == 10)
+    let text = try CanonicalJSON.string(params)
+    for fragment in ["\"is_noise_variance\":0.01", "\"is_target_ess\":0.5", "\"batch_conditioning\":\"latest_demonstration\""] {
+      #expect(text.contains(fragment), "\(text)")
+    }
+    #expect(throws: (any Error).self) {
+      try JSONDecoder().decode(SelectParams.self, from: Data(#"{"select": {"is_target_ess": 1.5}}"#.utf8))
+    }
+    #expect(throws: (any Error).self) {
+      try JSONDecoder().decode(SelectParams.self, from: Data(#"{"select": {"batch_conditioning": "latest"}}"#.utf8))
+    }
+  }
+
+  /// Under `is_variance: noise` the summed log-ratio is `Σ_t (‖a − μ(c_i)‖² − ‖a − μ(c)‖²) / (2v)` (the
+  /// log-variance terms cancel), so it scales as 1/v: `is_noise_variance` alone sets v, and the gain's ρ²
+  /// (`noise_variance`) leaves the weights untouched once v is pinned.
+  @Test func importanceVarianceIsSeparateFromTheGainNoise() throws {
+    let pi0 = try Self.pretrained(Scenario(.mismatch), policy: .mlp)
+    func embed(_ configure: (inout ImportanceSettings) -> Void) throws -> EmbeddingSet {
+      var params = EmbedParams(env: EnvironmentSettings(name: .integrator2d), scenario: Scenario(.mismatch))
+      configure(&params.importance)
+      let outputs = try EmbedStage.run(
+        StageInputs(artifacts: ["policy": pi0]), params: params, context: StageContext(seed: Seed(0)))
+      return try EmbeddingSet(
+        Artifact(kind: .embeddings, provenance: Provenance(stage: "embed", stageVersion: 1, paramsJSON: "{}", seed: 0),
+                 content: try #require(outputs.first).content))
+    }
+    let reference = try embed { _ in }
+    let pinned = try embed {
+      $0.noiseVariance = 10
+      $0.isNoiseVariance = 0.01
+    }
+    #expect(pinned.logRatios == reference.logRatios && pinned.logWeights == reference.logWeights)
+    let wider = try embed { $0.isNoiseVariance = 0.1 }
+    #expect(reference.logRatios.contains { abs($0) > 1 })
+    for (a, b) in zip(wider.logRatios, reference.logRatios) {
+      #expect(abs(a - b / 10) <= 1e-8 * max(1, abs(b)), "\(a) vs \(b) / 10")
+    }
+    // An ESS floor of the whole pool leaves (near-)uniform weights: ESS = |pool| for every task.
+    let floored = try embed { $0.targetESS = 1 }
+    for ess in floored.ess { #expect(ess >= Double(floored.poolCount) * (1 - 1e-9)) }
+  }
+}
