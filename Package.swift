@@ -75,7 +75,7 @@ let package = Package(
     .executableTarget(
       name: "amf-bench",
       dependencies: [
-        "AMFCore", "AMFNumerics", "AMFArtifacts", "AMFEnvironments", "AMFPolicy", "AMFPipeline", "AMFSelection",
+        "AMFCore", "AMFNumerics", "AMFArtifacts", "AMFEnvironments", "AMFPolicy", "AMFPipeline", "AMFSelection", "AMFStages",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 

@@ -3,7 +3,11 @@
 Usage: python3 Scripts/results-table.py STUDY…   (folders under Data/results/)
        python3 Scripts/results-table.py --allocation   (the integrator2d GP allocation sweep, one row per k)
        python3 Scripts/results-table.py --paired STUDY ARM BASELINE   (per-seed AUC difference of two arms)
+       python3 Scripts/results-table.py --versus MAIN STUDY…   (every arm of each STUDY against MAIN's amf and
+           rebalancing, paired by seed: the investigations share π₀, expert streams and start states with
+           their main study by content, so their seeds pair with its committed per-seed results)
 """
+import random
 import csv
 import os
 import sys
@@ -56,7 +60,57 @@ def paired(study, arm, baseline):
           f"{arm} ahead in {ahead}/{len(diffs)} seeds")
 
 
+def curves_of(study):
+    """{(arm, seed): [(round, success)]} from a study's committed results.csv."""
+    curves = {}
+    with open(os.path.join(ROOT, study, "results.csv")) as handle:
+        for row in csv.DictReader(handle):
+            curves.setdefault((row["arm"], int(row["seed"])), []).append((int(row["round"]), float(row["multitask_success"])))
+    return curves
+
+
+def trapezoid_auc(points):
+    values = [value for _, value in sorted(points)]
+    return sum((a + b) / 2 for a, b in zip(values, values[1:])) / (len(values) - 1)
+
+
+def bootstrap(diffs, resamples=10000, confidence=0.9, seed=0):
+    """Mean and percentile-bootstrap interval of the mean (seeded, as the report's)."""
+    rng = random.Random(seed)
+    n = len(diffs)
+    means = sorted(sum(rng.choice(diffs) for _ in range(n)) / n for _ in range(resamples))
+    lo = means[int((1 - confidence) / 2 * resamples)]
+    hi = means[min(resamples - 1, int((1 + confidence) / 2 * resamples))]
+    return sum(diffs) / n, lo, hi
+
+
+def versus(main_study, studies):
+    """Every arm of `studies` against `main_study`'s amf and rebalancing, per seed."""
+    main = curves_of(main_study)
+    base = {arm: {seed: trapezoid_auc(points) for (name, seed), points in main.items() if name == arm}
+            for arm in ("amf", "rebalancing", "uniform")}
+    print(f"| study | arm | AUC | Δ vs {main_study} amf [90% CI] | ahead of amf | Δ vs rebalancing [90% CI] | ahead of rebalancing | Δ vs uniform [90% CI] |")
+    print("|---|---|---:|---|---:|---|---:|---|")
+    for study in studies:
+        curves = curves_of(study)
+        for arm in sorted({name for name, _ in curves}):
+            aucs = {seed: trapezoid_auc(points) for (name, seed), points in curves.items() if name == arm}
+            cells = []
+            for reference in ("amf", "rebalancing", "uniform"):
+                seeds = sorted(set(aucs) & set(base[reference]))
+                diffs = [aucs[s] - base[reference][s] for s in seeds]
+                mean, lo, hi = bootstrap(diffs)
+                cells.append(f"{mean:+.3f} [{lo:+.3f}, {hi:+.3f}]")
+                if reference != "uniform":
+                    cells.append(f"{sum(d > 0 for d in diffs)}/{len(diffs)}")
+            mean_auc = sum(aucs.values()) / len(aucs)
+            print(f"| {study} | {arm} | {mean_auc:.3f} | " + " | ".join(cells) + " |")
+
+
 def main():
+    if sys.argv[1:2] == ["--versus"] and len(sys.argv) >= 4:
+        versus(sys.argv[2], sys.argv[3:])
+        return
     if sys.argv[1:] == ["--allocation"]:
         allocation()
         return

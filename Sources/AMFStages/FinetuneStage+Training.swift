@@ -40,21 +40,34 @@ extension FinetuneStage {
       let data = try BehaviorCloningData(
         observations: rows.observations, taskFeatures: rows.taskFeatures, actions: rows.actions)
       return try fineTuneMLP(
-        mlp, on: data, tasks: Set(collected.demonstrations.map(\.task)), params: params, priorHash: priorHash,
-        environment: environment, seed: seed, progress: progress)
+        mlp, on: data, tasks: Set(collected.demonstrations.map(\.task)), rowGroups: taskRowGroups(collected),
+        params: params, priorHash: priorHash, environment: environment, seed: seed, progress: progress)
     }
   }
 
+  /// The training rows of each demonstrated task, ascending by task (rows in `TrainingRows` order).
+  static func taskRowGroups(_ set: DemonstrationSet) -> [[Int]] {
+    var groups: [Int: [Int]] = [:]
+    var row = 0
+    for demo in set.demonstrations {
+      groups[demo.task, default: []] += Array(row..<(row + demo.stepCount))
+      row += demo.stepCount
+    }
+    return groups.sorted { $0.key < $1.key }.map(\.value)
+  }
+
   private static func fineTuneMLP(
-    _ prior: MLPPolicy<Float>, on data: BehaviorCloningData<Float>, tasks: Set<Int>, params: FinetuneParams,
-    priorHash: String, environment: any TaskEnvironment, seed: Seed, progress: StageProgress
+    _ prior: MLPPolicy<Float>, on data: BehaviorCloningData<Float>, tasks: Set<Int>, rowGroups: [[Int]],
+    params: FinetuneParams, priorHash: String, environment: any TaskEnvironment, seed: Seed, progress: StageProgress
   ) throws -> PolicyCheckpoint {
     let settings = params.finetune
     let stream = seed.derived("finetune/round-\(params.round)/policy")
     let network = BehaviorCloningSettings(batchSize: settings.batchSize, learningRate: settings.learningRate)
     switch settings.mitigation {
     case .isolation, .disabled:
-      var trainer = try BehaviorCloningTrainer(initial: prior, data: data, settings: network, seed: stream)
+      var trainer = try BehaviorCloningTrainer(
+        initial: prior, data: data, settings: network, seed: stream,
+        rowGroups: settings.balance == .tasks ? rowGroups : nil)
       try train(settings.steps, progress: progress) { steps in
         try trainer.train(steps: steps)
         return trainer.losses.last

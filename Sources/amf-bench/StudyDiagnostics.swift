@@ -1,5 +1,6 @@
 import AMFArtifacts
 import AMFPipeline
+import AMFStages
 import ArgumentParser
 import Foundation
 
@@ -8,7 +9,7 @@ import Foundation
 struct StudyDiagnostics: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "study-diagnostics",
-    abstract: "Per arm: picks on target / covered / distractor tasks, ESS and own-task share of the target tasks.")
+    abstract: "Per arm: picks on target / covered / distractor tasks, ESS and own-task share of the target tasks, and calibration.")
 
   @Argument(help: "The study's lock file (e.g. Pipelines/studies/reacher-targeted.lock.json).") var lock: String
   @Option(help: "The store.") var store = "Artifacts/store"
@@ -24,6 +25,12 @@ struct StudyDiagnostics: ParsableCommand {
     let (targetSet, coveredSet, distractorSet) = (set(targets), set(covered), set(distractors))
     struct Tally { var picks = 0, target = 0, covered = 0, distractor = 0, ess: [Double] = [], own: [Double] = [], ownCovered: [Double] = [], firstRound: [Int] = [] }
     var tallies: [String: Tally] = [:]
+    var calibration: [String: [Calibration.Unit]] = [:]
+    func evaluation(_ name: String) throws -> EvaluationRecord? {
+      guard let entry = file.stages[name], let role = entry.outputs.keys.sorted().first else { return nil }
+      let roles = entry.outputs.keys.sorted()
+      return try EvaluationRecord(try ArtifactFile.read(store.outputURL(key: entry.key, role: role, roles: roles)))
+    }
     var order: [String] = []
     for name in file.stages.keys.sorted() {
       guard let entry = file.stages[name], let arm = name.split(separator: "/").first.map(String.init) else { continue }
@@ -38,6 +45,16 @@ struct StudyDiagnostics: ParsableCommand {
           if distractorSet.contains(task) { tallies[arm]!.distractor += 1 }
         }
         if name.hasSuffix("/round-1") { tallies[arm]!.firstRound += record.selected }
+        // "<arm>/select/seed-S/round-R": the evaluations before (round R − 1) and after (round R) the picks.
+        let parts = name.split(separator: "/").map(String.init)
+        if ["amf", "uncertainty"].contains(record.strategy), parts.count == 4, let round = Int(parts[3].dropFirst(6)),
+          let before = try evaluation("\(arm)/evaluate/\(parts[2])/round-\(round - 1)"),
+          let after = try evaluation("\(arm)/evaluate/\(parts[2])/round-\(round)")
+        {
+          calibration[arm, default: []] += Calibration.units(
+            selected: record.selected, scores: record.scores, before: before.success, after: after.success,
+            covered: coveredSet)
+        }
       }
       if entry.kind == "embed", let role = roles.first {
         let embeddings = try EmbeddingSet(try ArtifactFile.read(store.outputURL(key: entry.key, role: role, roles: roles)))
@@ -60,6 +77,22 @@ struct StudyDiagnostics: ParsableCommand {
       for task in t.firstRound { counts[task, default: 0] += 1 }
       let first = counts.keys.sorted().map { "\($0)×\(counts[$0]!)" }.joined(separator: " ")
       print("| \(arm) | \(t.picks) | \(share(t.target)) | \(share(t.covered)) | \(share(t.distractor)) | \(first) | \(mean(t.ess)) | \(mean(t.own)) | \(mean(t.ownCovered)) |")
+    }
+    guard !calibration.isEmpty else { return }
+    print("")
+    print("Calibration (issue #16): per (seed, round, picked task), the score the criterion gave the task against the")
+    print("success it gained in the next evaluation; `amf` scores are information gains (nats), `uncertainty` scores entropies.")
+    print("")
+    print("| arm | units | Pearson | Spearman | predicted: covered | predicted: uncovered | Δ success: covered | Δ success: uncovered |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    func number(_ value: Double?, _ format: String = "%.2f") -> String { value.map { String(format: format, $0) } ?? "–" }
+    for arm in order {
+      guard let units = calibration[arm] else { continue }
+      let summary = Calibration(units: units)
+      let (covered, uncovered) = (summary.means(covered: true), summary.means(covered: false))
+      print("| \(arm) | \(units.count) | \(number(summary.pearson)) | \(number(summary.spearman)) | "
+        + "\(number(covered?.predicted, "%.3g")) | \(number(uncovered?.predicted, "%.3g")) | "
+        + "\(number(covered?.realized, "%+.3f")) | \(number(uncovered?.realized, "%+.3f")) |")
     }
   }
 }

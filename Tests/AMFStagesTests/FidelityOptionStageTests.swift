@@ -62,4 +62,26 @@ extension EmbedSelectStageTests {
     let floored = try embed { $0.targetESS = 1 }
     for ess in floored.ess { #expect(ess >= Double(floored.poolCount) * (1 - 1e-9)) }
   }
+
+  /// `finetune.balance`: absent at its default (keys unchanged), encoded when `tasks`, refused with
+  /// `adaptive_prior`; the row groups are each task's steps in training-row order.
+  @Test func balancedFineTuningKeyAndGroups() throws {
+    #expect(try !CanonicalJSON.string(FinetuneParams()).contains("balance"))
+    let params = try JSONDecoder().decode(FinetuneParams.self, from: Data(#"{"finetune": {"balance": "tasks"}}"#.utf8))
+    #expect(try CanonicalJSON.string(params).contains("\"balance\":\"tasks\""))
+    #expect(throws: (any Error).self) {
+      try JSONDecoder().decode(
+        FinetuneParams.self, from: Data(#"{"finetune": {"balance": "tasks", "mitigation": "adaptive_prior"}}"#.utf8))
+    }
+    func demo(_ task: Int, steps: Int) -> DemonstrationSet.Demonstration {
+      DemonstrationSet.Demonstration(
+        task: task, taskFeatures: [0, 1], source: "round_1", isSuccess: true, expertNoiseStd: 0.02,
+        observations: [Float](repeating: 0, count: steps * 2), actions: [Float](repeating: 0, count: steps * 2),
+        rewards: [Float](repeating: 0, count: steps), dones: (0..<steps).map { $0 == steps - 1 })
+    }
+    let set = try DemonstrationSet(
+      environmentName: "integrator2d", environmentArgumentsJSON: "{}", observationDimension: 2, actionDimension: 2,
+      demonstrations: [demo(3, steps: 2), demo(1, steps: 3), demo(3, steps: 1)])
+    #expect(FinetuneStage.taskRowGroups(set) == [[2, 3, 4], [0, 1, 5]])
+  }
 }

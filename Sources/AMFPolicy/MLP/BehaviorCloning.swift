@@ -83,13 +83,24 @@ public struct BehaviorCloningTrainer<Scalar: MLPScalar> {
   ///
   /// Shapes: `data` columns must fit `initial.network.architecture`; throws `shapeMismatch` otherwise,
   /// `emptyTrainingData` when `data` has no rows.
+  /// `rowGroups` (nil: every row equally likely) balances the batches over groups of rows, e.g. one group
+  /// per task (`finetune.balance: tasks`): each slot draws a group uniformly, then a row in it; every index
+  /// must be a row of `data` and no group may be empty (`invalidParameter` otherwise).
   public init(initial: MLPPolicy<Scalar>, data: BehaviorCloningData<Scalar>,
-              settings: BehaviorCloningSettings = BehaviorCloningSettings(), seed: Seed) throws(PolicyError) {
+              settings: BehaviorCloningSettings = BehaviorCloningSettings(), seed: Seed,
+              rowGroups: [[Int]]? = nil) throws(PolicyError) {
     try settings.validate()
     try data.check(against: initial.network.architecture)
     guard data.count > 0 else { throw PolicyError.emptyTrainingData }
+    if let rowGroups {
+      guard !rowGroups.isEmpty, rowGroups.allSatisfy({ !$0.isEmpty && $0.allSatisfy { (0..<data.count).contains($0) } })
+      else {
+        throw PolicyError.invalidParameter(
+          name: "row_groups", reason: "need ≥ 1 group, none empty, every index a row of the \(data.count) training rows")
+      }
+    }
     normalizer = initial.normalizer
-    loop = MinibatchLoop(batchSize: settings.batchSize, seed: seed.derived("batches"))
+    loop = MinibatchLoop(batchSize: settings.batchSize, seed: seed.derived("batches"), groups: rowGroups)
     let inputs: Matrix<Scalar>
     do {
       inputs = try initial.normalizer.networkInput(observations: data.observations, taskFeatures: data.taskFeatures)

@@ -28,10 +28,16 @@ struct MinibatchLoop: Sendable {
   /// The loss of every step taken, before its update.
   private(set) var losses: [Double] = []
 
-  init(batchSize: Int, seed: Seed) {
+  /// Row groups for balanced batches (nil: rows uniformly). With groups, each slot draws a group uniformly,
+  /// then a row of that group uniformly (two draws per slot), so every group is equally represented in
+  /// expectation whatever its size.
+  let groups: [[Int]]?
+
+  init(batchSize: Int, seed: Seed, groups: [[Int]]? = nil) {
     self.batchSize = batchSize
     sampler = seed.generator()
     indices = [Int](repeating: 0, count: batchSize)
+    self.groups = groups.map { $0.filter { !$0.isEmpty } }
   }
 
   /// Runs `steps` steps; throws at the first non-finite loss, leaving the model as before that step.
@@ -41,7 +47,14 @@ struct MinibatchLoop: Sendable {
     guard steps >= 0 else { throw PolicyError.invalidParameter(name: "steps", reason: "must be ≥ 0, got \(steps)") }
     losses.reserveCapacity(losses.count + steps)  // appends below never reallocate
     for _ in 0..<steps {
-      for slot in 0..<batchSize { indices[slot] = sampler.uniformInt(below: rowCount) }
+      if let groups {
+        for slot in 0..<batchSize {
+          let group = groups[sampler.uniformInt(below: groups.count)]
+          indices[slot] = group[sampler.uniformInt(below: group.count)]
+        }
+      } else {
+        for slot in 0..<batchSize { indices[slot] = sampler.uniformInt(below: rowCount) }
+      }
       let (loss, cause): (Double, DivergenceCause?) = indices.withUnsafeBufferPointer { rows in
         let loss = model.step(rows: rows)
         return (loss, loss.isFinite ? nil : model.divergenceCause(rows: rows))

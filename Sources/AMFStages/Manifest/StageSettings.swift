@@ -109,6 +109,14 @@ public enum Mitigation: String, ManifestChoice {
   case isolation, adaptivePrior = "adaptive_prior", disabled = "none"
 }
 
+/// How fine-tuning minibatches are drawn from the collected demonstrations.
+public enum MinibatchBalance: String, ManifestChoice {
+  /// Every collected step equally likely (AMF.md §5, the default).
+  case steps
+  /// Every demonstrated task equally represented: a task uniformly, then one of its steps (issue #16, H5).
+  case tasks
+}
+
 /// The `finetune:` section (AMF.md §5).
 public struct FinetuneSettings: Codable, Hashable, Sendable {
   /// Training steps per round, restarting from π₀.
@@ -126,10 +134,14 @@ public struct FinetuneSettings: Codable, Hashable, Sendable {
   /// Rollouts of π₀ per task without collected data, labelled by π₀ and added to the fine-tuning data
   /// (`adaptive_prior` only; 0 = AMF.md §5 as written). A project option against forgetting: see docs/stages.md.
   public var priorRehearsal = 0
+  /// How minibatches weigh the demonstrated tasks (`steps`, the default, is encoded nowhere, so existing
+  /// stage keys are unchanged). `isolation` and `none` only.
+  public var balance = MinibatchBalance.steps
 
   enum CodingKeys: String, CodingKey, CaseIterable {
     case steps, mitigation, learningRate = "learning_rate", batchSize = "batch_size"
     case alphaLearningRate = "alpha_lr", alphaPenalty = "alpha_penalty", priorRehearsal = "prior_rehearsal"
+    case balance
   }
 
   /// The defaults.
@@ -146,6 +158,7 @@ public struct FinetuneSettings: Codable, Hashable, Sendable {
     alphaLearningRate = try c.decodeIfPresent(Double.self, forKey: .alphaLearningRate) ?? alphaLearningRate
     alphaPenalty = try c.decodeIfPresent(Double.self, forKey: .alphaPenalty) ?? alphaPenalty
     priorRehearsal = try c.decodeIfPresent(Int.self, forKey: .priorRehearsal) ?? priorRehearsal
+    balance = try c.decodeIfPresent(MinibatchBalance.self, forKey: .balance) ?? balance
     try decoder.validating(validate)
   }
 
@@ -161,6 +174,7 @@ public struct FinetuneSettings: Codable, Hashable, Sendable {
       try c.encode(alphaPenalty, forKey: .alphaPenalty)
       try c.encode(priorRehearsal, forKey: .priorRehearsal)
     }
+    if balance != .steps { try c.encode(balance, forKey: .balance) }
   }
 
   /// Checks steps, rates and sizes.
@@ -171,6 +185,9 @@ public struct FinetuneSettings: Codable, Hashable, Sendable {
     try requirePositive(alphaLearningRate, "alpha_lr")
     guard alphaPenalty >= 0 else { throw InvalidParameter("alpha_penalty", reason: "must be ≥ 0") }
     try requireAtLeast(0, priorRehearsal, "prior_rehearsal")
+    guard balance == .steps || mitigation != .adaptivePrior else {
+      throw InvalidParameter("balance", reason: "'tasks' is implemented for isolation and none; use balance: steps")
+    }
   }
 }
 
