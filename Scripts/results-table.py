@@ -3,8 +3,8 @@
 Usage: python3 Scripts/results-table.py STUDY…   (folders under Data/results/)
        python3 Scripts/results-table.py --allocation   (the integrator2d GP allocation sweep, one row per k)
        python3 Scripts/results-table.py --paired STUDY ARM BASELINE   (per-seed AUC difference of two arms)
-       python3 Scripts/results-table.py --versus MAIN STUDY…   (every arm of each STUDY against MAIN's amf and
-           rebalancing, paired by seed: the investigations share π₀, expert streams and start states with
+       python3 Scripts/results-table.py --versus MAIN STUDY…   (every arm of each STUDY against MAIN's amf,
+           rebalancing and uniform, paired by seed: the investigations share π₀, expert streams and start states with
            their main study by content, so their seeds pair with its committed per-seed results)
 """
 import random
@@ -40,21 +40,13 @@ def allocation():
 def paired(study, arm, baseline):
     """Per-seed AUC of `arm` − `baseline` (the report's trapezoid AUC over rounds), its mean, and the seeds where
     `arm` is ahead: for comparisons the report does not make (it pairs every arm with amf only)."""
-    curves = {}
-    with open(os.path.join(ROOT, study, "results.csv")) as handle:
-        for row in csv.DictReader(handle):
-            curves.setdefault((row["arm"], int(row["seed"])), []).append((int(row["round"]), float(row["multitask_success"])))
-
-    def auc(points):
-        values = [value for _, value in sorted(points)]
-        return sum((a + b) / 2 for a, b in zip(values, values[1:])) / (len(values) - 1)
-
+    curves = curves_of(study)
     arms = sorted({name for name, _ in curves})
     for name in (arm, baseline):
         if name not in arms:
             sys.exit(f"results-table: {study} has no arm '{name}'; its arms: {', '.join(arms)}")
     seeds = sorted(seed for name, seed in curves if name == arm)
-    diffs = [auc(curves[(arm, seed)]) - auc(curves[(baseline, seed)]) for seed in seeds]
+    diffs = [trapezoid_auc(curves[(arm, seed)]) - trapezoid_auc(curves[(baseline, seed)]) for seed in seeds]
     ahead = sum(d > 0 for d in diffs)
     print(f"{study}: {arm} − {baseline}, AUC per seed: mean {sum(diffs) / len(diffs):+.3f}, "
           f"{arm} ahead in {ahead}/{len(diffs)} seeds")
@@ -85,7 +77,8 @@ def bootstrap(diffs, resamples=10000, confidence=0.9, seed=0):
 
 
 def versus(main_study, studies):
-    """Every arm of `studies` against `main_study`'s amf and rebalancing, per seed."""
+    """Every arm of `studies` against `main_study`'s amf, rebalancing and uniform, per seed (share of seeds
+    ahead for the first two)."""
     main = curves_of(main_study)
     base = {arm: {seed: trapezoid_auc(points) for (name, seed), points in main.items() if name == arm}
             for arm in ("amf", "rebalancing", "uniform")}

@@ -71,9 +71,13 @@ public struct ImportanceWeights: Equatable, Sendable {
     return clipped.map { $0 - logNormalizer }
   }
 
-  /// `1 / Σ_i w_i²` of log-weights.
+  /// `1 / Σ_i w_i²` of log-weights (`w_i = exp(log w_i)`, squared as a product: the stored ESS bytes of
+  /// earlier artifacts depend on it).
   static func effectiveSampleSize(_ logWeights: [Double]) -> Double {
-    1 / logWeights.reduce(0) { $0 + Foundation.exp(2 * $1) }
+    1 / logWeights.reduce(0) { total, logWeight in
+      let weight = Foundation.exp(logWeight)
+      return total + weight * weight
+    }
   }
 
   /// The smallest κ ≥ `base` (to 60 bisection steps on log κ over [κ, e^40 κ]) whose weights reach `ess`.
@@ -131,7 +135,7 @@ public struct ImportanceWeights: Equatable, Sendable {
 
   /// The effective sample size `ESS(c) = 1 / Σ_i w̄_i(c)²` per task: |pool| for uniform weights, 1 for one-hot.
   public var effectiveSampleSize: [Double] {
-    (0..<taskCount).map { c in 1 / weights(task: c).reduce(0) { $0 + $1 * $1 } }
+    (0..<taskCount).map { c in Self.effectiveSampleSize((0..<poolCount).map { logWeights[$0, c] }) }
   }
 
   /// The own-task share `Σ_{i: c_i = c} w̄_i(c)` per task (AMF.md §2.2): weight sitting on task c's own

@@ -26,10 +26,14 @@ struct StudyDiagnostics: ParsableCommand {
     struct Tally { var picks = 0, target = 0, covered = 0, distractor = 0, ess: [Double] = [], own: [Double] = [], ownCovered: [Double] = [], firstRound: [Int] = [] }
     var tallies: [String: Tally] = [:]
     var calibration: [String: [Calibration.Unit]] = [:]
+    var evaluations: [String: EvaluationRecord] = [:]  // each round's evaluation is read once, used twice
     func evaluation(_ name: String) throws -> EvaluationRecord? {
+      if let cached = evaluations[name] { return cached }
       guard let entry = file.stages[name], let role = entry.outputs.keys.sorted().first else { return nil }
       let roles = entry.outputs.keys.sorted()
-      return try EvaluationRecord(try ArtifactFile.read(store.outputURL(key: entry.key, role: role, roles: roles)))
+      let record = try EvaluationRecord(try ArtifactFile.read(store.outputURL(key: entry.key, role: role, roles: roles)))
+      evaluations[name] = record
+      return record
     }
     var order: [String] = []
     for name in file.stages.keys.sorted() {

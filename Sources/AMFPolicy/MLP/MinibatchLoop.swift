@@ -30,14 +30,14 @@ struct MinibatchLoop: Sendable {
 
   /// Row groups for balanced batches (nil: rows uniformly). With groups, each slot draws a group uniformly,
   /// then a row of that group uniformly (two draws per slot), so every group is equally represented in
-  /// expectation whatever its size.
+  /// expectation whatever its size. No group may be empty (`BehaviorCloningTrainer` checks).
   let groups: [[Int]]?
 
   init(batchSize: Int, seed: Seed, groups: [[Int]]? = nil) {
     self.batchSize = batchSize
     sampler = seed.generator()
     indices = [Int](repeating: 0, count: batchSize)
-    self.groups = groups.map { $0.filter { !$0.isEmpty } }
+    self.groups = groups
   }
 
   /// Runs `steps` steps; throws at the first non-finite loss, leaving the model as before that step.

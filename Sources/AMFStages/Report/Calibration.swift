@@ -1,4 +1,4 @@
-import Foundation
+import AMFNumerics
 
 /// How well a selection criterion's scores predict what a pick achieves (issue #16): for every (seed, round,
 /// picked task), the score the criterion gave the task (summed over the round's picks of it, each at its
@@ -53,14 +53,12 @@ public struct Calibration: Equatable, Sendable {
   public func means(covered: Bool) -> (predicted: Double, realized: Double, count: Int)? {
     let chosen = units.filter { $0.covered == covered }
     guard !chosen.isEmpty else { return nil }
-    let n = Double(chosen.count)
-    return (chosen.reduce(0) { $0 + $1.predicted } / n, chosen.reduce(0) { $0 + $1.realized } / n, chosen.count)
+    return (SummaryStatistics.mean(chosen.map(\.predicted)), SummaryStatistics.mean(chosen.map(\.realized)), chosen.count)
   }
 
   static func correlation(_ x: [Double], _ y: [Double]) -> Double? {
     guard x.count >= 3, x.count == y.count else { return nil }
-    let n = Double(x.count)
-    let (mx, my) = (x.reduce(0, +) / n, y.reduce(0, +) / n)
+    let (mx, my) = (SummaryStatistics.mean(x), SummaryStatistics.mean(y))
     var (sxy, sxx, syy) = (0.0, 0.0, 0.0)
     for (a, b) in zip(x, y) {
       sxy += (a - mx) * (b - my)
