@@ -35,6 +35,8 @@ let package = Package(
     // MARK: - System libraries (found through pkg-config; installed by Scripts/setup.sh)
     .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
     .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+    // A C signal handler that turns a crash inside libhdf5 into one line and exit 65 (issue #17).
+    .target(name: "CCrashGuard"),
 
 
     // MARK: - Library modules (lower layers first)
@@ -43,7 +45,7 @@ let package = Package(
     .target(name: "AMFEnvironments", dependencies: ["AMFCore"], swiftSettings: optimizedEvenInDebug),
     .target(
       name: "AMFArtifacts",
-      dependencies: ["AMFCore", "CHDF5", .product(name: "Crypto", package: "swift-crypto")],
+      dependencies: ["AMFCore", "CHDF5", "CCrashGuard", .product(name: "Crypto", package: "swift-crypto")],
       swiftSettings: optimizedEvenInDebug),
     .target(
       name: "AMFPolicy",

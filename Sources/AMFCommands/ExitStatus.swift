@@ -20,6 +20,7 @@ import Foundation
 /// | 65 | bad input data: missing, truncated, corrupt or mistyped artifact; invalid parameters |
 /// | 69 | the stage is not available in this build |
 /// | 70 | internal error, e.g. a numerical failure (training diverged) |
+/// | 75 | temporary failure: `gc` found the store in use by a running `run`; try again later |
 public enum ExitStatus {
   public static let success: Int32 = 0
   public static let usage: Int32 = 64
@@ -27,6 +28,7 @@ public enum ExitStatus {
   public static let unavailable: Int32 = 69
   public static let software: Int32 = 70
   public static let stageFailed: Int32 = 1
+  public static let temporaryFailure: Int32 = 75
 
   /// The exit code for `error`.
   public static func code(for error: any Error) -> Int32 {
@@ -34,6 +36,7 @@ public enum ExitStatus {
     case is ArtifactError: dataError
     case PipelineError.stageFailed: stageFailed
     case PipelineError.toolFailed: software
+    case PipelineError.storeBusy: temporaryFailure
     case is PipelineError: dataError
     case SlurmError.commandMissing: unavailable
     case SlurmError.commandFailed: software

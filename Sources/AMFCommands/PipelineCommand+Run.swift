@@ -56,7 +56,12 @@ public struct RunCommand: AsyncParsableCommand {
       return
     }
     let states: [(name: String, state: RunState)]
+    let storeLock: Store.KeyLock?
     do {
+      // Held until the lock file is written: `gc` waits for no run, and deletes nothing while one runs.
+      storeLock = dryRun ? nil : try session.holdStoreForRun { line in
+        FileHandle.standardError.write(Data("amf-pipeline: \(line)\n".utf8))
+      }
       states = try session.states(forced: forced)
     } catch {
       throw ExitStatus.report(error, command: "amf-pipeline run")
@@ -78,6 +83,7 @@ public struct RunCommand: AsyncParsableCommand {
     } catch {
       throw ExitStatus.report(error, command: "amf-pipeline run")
     }
+    storeLock?.release()
     print(RunReport.render(summary, lockURL: session.lockURL, report: session.reportFolderURL(summary.lock)))
     if summary.interrupted { throw ExitCode(130) }
     if summary.outcomes.contains(where: { !$0.outcome.isSuccess }) { throw ExitCode(1) }
@@ -91,12 +97,13 @@ enum RunReport {
     let ran = count { if case .succeeded = $0 { true } else { false } }
     let reused = count { $0 == .reused }
     let upToDate = count { $0 == .upToDate }
-    let failed = summary.failures.count
+    let (failed, interrupted) = unfinishedCounts(summary)
     let skipped = count { if case .skipped = $0 { true } else { false } }
-    var lines = ["ran \(ran), reused \(reused), up to date \(upToDate), failed \(failed), skipped \(skipped)"]
-    if ran + reused == 0, failed + skipped == 0 { lines = ["up to date: \(upToDate) stage runs, nothing to run"] }
+    var lines = ["ran \(ran), reused \(reused), up to date \(upToDate), failed \(failed), skipped \(skipped)"
+      + (interrupted > 0 ? ", interrupted \(interrupted)" : "")]
+    if ran + reused == 0, failed + skipped + interrupted == 0 { lines = ["up to date: \(upToDate) stage runs, nothing to run"] }
     for (name, outcome) in summary.outcomes {
-      if case .failed(let code, let log) = outcome { lines.append("FAILED \(name) (exit \(code)): log \(log)") }
+      if let line = unfinishedLine(name: name, outcome: outcome, in: summary) { lines.append(line) }
       if case .skipped(let reason) = outcome { lines.append("skipped \(name): \(reason)") }
     }
     lines.append("lock: \(lockURL.path)")

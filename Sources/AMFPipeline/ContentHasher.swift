@@ -10,6 +10,13 @@ public protocol ContentHasher: Sendable {
   func contentHash(of url: URL) throws -> String
   /// Persists whatever cache the hasher keeps (called once at the end of a command).
   func save() throws
+  /// Whether the file at `url` holds exactly the bytes `digest` describes. A hasher with a cache may answer
+  /// from it for a file version (inode, size, mtime, ctime) it has verified before; the default reads it.
+  func matches(_ url: URL, _ digest: OutputDigest) throws -> Bool
+}
+
+extension ContentHasher {
+  public func matches(_ url: URL, _ digest: OutputDigest) throws -> Bool { try digest.matchesBytes(of: url) }
 }
 
 /// SHA-256 of a file's bytes: the hasher for formats without an internal hash.

@@ -14,10 +14,19 @@ extension Executor {
       }
       let keyLock = try await store.lock(key: key)
       defer { keyLock.release() }
-      if !forced || alreadyComputed(key), case .success(let outputs) = planner.verifyOutputs(of: run, key: key) {
+      let found = planner.verifyOutputs(of: run, key: key)
+      if !forced || alreadyComputed(key), case .success(let outputs) = found {
         return .success((outputs, .reused))
       }
       store.removeTemporaries(key: key)
+      if case .failure(let problem) = found, problem != .artifactMissing {
+        // Files at this key that its run did not write (or whose writing was never recorded) are kept,
+        // not deleted: someone may have put them there.
+        for role in run.outputRoles {
+          let url = store.outputURL(key: key, role: role, roles: run.outputRoles)
+          if let moved = try store.moveAside(url) { log("moved aside \(url.path) → \(moved.path) (\(problem))") }
+        }
+      }
       let seconds = try await invoke(run, key: key, inputs: inputURLs)
       switch planner.verifyOutputs(of: run, key: key) {
       case .success(let outputs):
@@ -48,16 +57,36 @@ extension Executor {
     let status = try await runner.run(
       StageInvocation(run: run, key: key, inputs: inputs, outputs: outputs, log: store.logURL(key: key)))
     let seconds = Date().timeIntervalSince(started)
-    let record = RunRecord(
-      key: key, name: run.name, kind: run.kind, status: status == 0 ? "succeeded" : "failed", exitCode: status,
+    // What the run wrote, read back while its key lock is held: from now on the store trusts these bytes
+    // and only these at this key. The stage's own file is parsed here, once.
+    var digests: [String: OutputDigest]?
+    if status == 0 {
+      digests = [:]
+      for (role, url) in outputs {
+        guard let content = try? hasher.contentHash(of: url), let digest = try? OutputDigest(of: url, contentSHA256: content)
+        else { digests = nil; break }
+        digests?[role] = digest
+      }
+    }
+    let succeeded = status == 0 && digests != nil
+    var record = RunRecord(
+      key: key, name: run.name, kind: run.kind, status: succeeded ? "succeeded" : "failed", exitCode: status,
       started: ISO8601DateFormatter().string(from: started), seconds: seconds, host: context.host,
       executable: context.executable, executableSHA256: context.executableSHA256,
       projectVersion: context.projectVersion, log: store.logURL(key: key).path)
+    record.outputs = digests
     // Atomic now, durable in one batch before the lock (the commit point) is written: an fsync pair per
     // run record cost more than the rest of the engine's work per stage run (BENCHMARKS-pipeline.md).
     try record.write(to: store.recordURL(key: key), durable: false)
     guard status == 0 else {
       throw PipelineError.stageFailed(name: run.name, exitCode: status, log: store.logURL(key: key).path)
+    }
+    guard succeeded else {
+      let role = run.outputRoles.first { outputs[$0].map { (try? hasher.contentHash(of: $0)) == nil } ?? true }
+        ?? run.outputRoles.first ?? "output"
+      throw PipelineError.missingOutput(
+        name: run.name, role: role, path: outputs[role]?.path ?? key,
+        reason: "the stage exited 0 but this output is missing or not a valid artifact")
     }
     return seconds
   }

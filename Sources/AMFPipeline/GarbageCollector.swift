@@ -68,7 +68,15 @@ public struct GarbageCollector: Sendable {
   }
 
   /// Removes (or with `dryRun` only lists) every unreferenced, idle key.
+  ///
+  /// Holds the store-wide lock exclusively (`Store.useLock`) while it reads the locks and deletes: a
+  /// running `run` holds it shared from planning to writing its lock, so keys it has just computed, but
+  /// that no lock references yet, are never collected. Throws `storeBusy` when a run holds it.
   public func collect(dryRun: Bool) throws -> Report {
+    guard let storeLock = try store.useLock(exclusive: true, wait: false) else {
+      throw PipelineError.storeBusy(store: store.root.path)
+    }
+    defer { storeLock.release() }
     let referenced = try referencedKeys()
     var report = Report(locks: locks, referenced: referenced.count, removed: [], busy: [], kept: 0, dryRun: dryRun)
     for entry in store.entries() {

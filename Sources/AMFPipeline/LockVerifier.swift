@@ -21,7 +21,7 @@ public struct LockVerifier: Sendable {
       case .missing: "missing"
       case .corrupt: "corrupt (hash mismatch)"
       case .differsFromLock: "differs from lock"
-      case .runRecordMissing: "run record missing"
+      case .runRecordMissing: "run record missing or not of this key (rerun `run` to recompute it)"
       }
     }
   }
@@ -68,28 +68,45 @@ public struct LockVerifier: Sendable {
   }
 
   /// Checks every output and run record `lock` references.
+  ///
+  /// An output is checked against its run record's byte digest (size and SHA-256 of the raw bytes: the
+  /// file is never parsed unless its bytes are the ones written), and the record's content hash against
+  /// the lock. Outputs of records without digests (written before issue #17) are rehashed by content.
   public func verify(_ lock: LockFile) -> Report {
     var report = Report(runs: lock.stages.count, artifacts: 0, findings: [])
     for name in lock.stages.keys.sorted() {
       guard let entry = lock.stages[name] else { continue }
       let roles = entry.outputs.keys.sorted()
+      let recordURL = store.recordURL(key: entry.key)
+      let record = RunRecord.read(recordURL).flatMap { $0.key == entry.key && $0.status == "succeeded" ? $0 : nil }
       for role in roles {
         report.artifacts += 1
         let url = store.outputURL(key: entry.key, role: role, roles: roles)
-        if let problem = check(url, expected: entry.outputs[role] ?? "") {
+        if let problem = check(url, expected: entry.outputs[role] ?? "", record: record, role: role) {
           report.findings.append(Finding(run: name, role: role, path: url.path, problem: problem))
         }
       }
-      let record = store.recordURL(key: entry.key)
-      if !FileManager.default.fileExists(atPath: record.path) {
-        report.findings.append(Finding(run: name, role: nil, path: record.path, problem: .runRecordMissing))
+      if record == nil {
+        report.findings.append(Finding(run: name, role: nil, path: recordURL.path, problem: .runRecordMissing))
       }
     }
     return report
   }
 
-  private func check(_ url: URL, expected: String) -> Problem? {
+  private func check(_ url: URL, expected: String, record: RunRecord?, role: String) -> Problem? {
     guard FileManager.default.fileExists(atPath: url.path) else { return .missing }
+    guard let record else { return nil }  // reported once, as the missing record
+    if let digests = record.outputs {
+      guard let digest = digests[role] else { return .corrupt(detail: "its run record has no output '\(role)'") }
+      do {
+        guard try hasher.matches(url, digest) else {
+          return .corrupt(detail: "its bytes are not the ones its run wrote (size or SHA-256 differs)")
+        }
+      } catch {
+        return .corrupt(detail: "\(error)")
+      }
+      return digest.contentSHA256 == expected ? nil : .differsFromLock(expected: expected, found: digest.contentSHA256)
+    }
     do {
       let found = try hasher.contentHash(of: url)
       return found == expected ? nil : .differsFromLock(expected: expected, found: found)

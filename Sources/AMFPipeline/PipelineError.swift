@@ -24,9 +24,14 @@ public enum PipelineError: Error, Hashable, Sendable, CustomStringConvertible {
   case archiveIncomplete(path: String, reason: String)
   /// An external tool (e.g. `/bin/tar`) failed.
   case toolFailed(tool: String, status: Int32, detail: String)
+  /// `gc` found the store in use by a running `run` (exit 75: try again later).
+  case storeBusy(store: String)
 
   public var description: String {
     switch self {
+    case .storeBusy(let store):
+      "\(store) is in use by a running `amf-pipeline run`; gc deletes nothing while a run may still reference "
+        + "new keys: run gc again when it has finished"
     case .duplicateRun(let name):
       "two stage runs are named '\(name)'; names must be unique (check the manifest's arms and seeds)"
     case .unknownInput(let run, let role, let reference):

@@ -15,12 +15,22 @@ public struct RunRecord: Codable, Equatable, Sendable {
   public var executableSHA256: String
   public var projectVersion: String
   public var log: String
+  /// Output role → what the run wrote there (absent in records of amf before issue #17: such outputs are
+  /// checked by their content hash alone).
+  public var outputs: [String: OutputDigest]?
 
   enum CodingKeys: String, CodingKey {
-    case key, name, kind, status, started, seconds, host, executable, log
+    case key, name, kind, status, started, seconds, host, executable, log, outputs
     case exitCode = "exit_code"
     case executableSHA256 = "executable_sha256"
     case projectVersion = "project_version"
+  }
+
+  /// The record at `url`, or nil when there is none or it does not parse (a record is only ever written
+  /// whole, by rename; a damaged one means the run must be redone).
+  public static func read(_ url: URL) -> RunRecord? {
+    guard let data = try? Data(contentsOf: url), data.count <= 1 << 20 else { return nil }
+    return try? JSONDecoder().decode(RunRecord.self, from: data)
   }
 
   /// Writes the record atomically; with `durable: false` without fsync (the caller syncs the batch).

@@ -26,6 +26,10 @@ public enum StaleReason: Hashable, Sendable, CustomStringConvertible {
   case inputChanged(roles: [String])
   case artifactCorrupt
   case artifactMissing
+  /// The output's bytes are not the ones its key's run wrote (a copy, a flip, a truncation).
+  case artifactForeign
+  /// An output exists but no run record says which run wrote it (a run killed before recording it).
+  case runRecordMissing
 
   public var description: String {
     switch self {
@@ -37,6 +41,8 @@ public enum StaleReason: Hashable, Sendable, CustomStringConvertible {
     case .inputChanged(let roles): "input changed (\(roles.joined(separator: ", ")))"
     case .artifactCorrupt: "artifact corrupt (hash mismatch)"
     case .artifactMissing: "artifact missing"
+    case .artifactForeign: "artifact is not what its run wrote (bytes differ from the run record); run moves it aside"
+    case .runRecordMissing: "run record missing; run recomputes the output"
     }
   }
 }
@@ -150,14 +156,30 @@ public struct Planner: Sendable {
   }
 
   /// The verified hashes of every output at `key`, or why they are unusable.
+  ///
+  /// An output is trusted only as what its key's run wrote: the run record `<key>.run.json` names, per
+  /// role, the content hash, the raw-bytes SHA-256 and the size, and the file must match them (answered
+  /// from the hasher's cache for a file version seen before). A file that does not is never parsed.
+  /// Records written before issue #17 carry no digests: their outputs are checked by content hash.
   func verifyOutputs(of run: StageRunSpec, key: String) -> Result<[String: String], StaleReason> {
+    let urls = run.outputRoles.map { store.outputURL(key: key, role: $0, roles: run.outputRoles) }
+    let present = urls.map { FileManager.default.fileExists(atPath: $0.path) }
+    guard let record = RunRecord.read(store.recordURL(key: key)), record.key == key, record.status == "succeeded"
+    else {
+      return .failure(present.contains(true) ? .runRecordMissing : .artifactMissing)
+    }
     var outputs: [String: String] = [:]
-    for role in run.outputRoles {
-      let url = store.outputURL(key: key, role: role, roles: run.outputRoles)
-      do {
-        outputs[role] = try hasher.contentHash(of: url)
-      } catch {
-        return .failure(FileManager.default.fileExists(atPath: url.path) ? .artifactCorrupt : .artifactMissing)
+    for (index, role) in run.outputRoles.enumerated() {
+      let url = urls[index]
+      guard present[index] else { return .failure(.artifactMissing) }
+      if let digests = record.outputs {
+        guard let digest = digests[role], (try? hasher.matches(url, digest)) == true else {
+          return .failure(.artifactForeign)
+        }
+        outputs[role] = digest.contentSHA256
+      } else {
+        guard let hash = try? hasher.contentHash(of: url) else { return .failure(.artifactCorrupt) }
+        outputs[role] = hash
       }
     }
     return .success(outputs)

@@ -71,6 +71,21 @@ public struct Store: Sendable {
     return removed
   }
 
+  /// Where `run` puts files it will not trust and must not delete: `<root>/quarantine/`.
+  public var quarantine: URL { root.appendingPathComponent("quarantine") }
+
+  /// Moves the file at `url` (if any) into the quarantine as `<name>.<UTC time>.<pid>`; returns its new place.
+  public func moveAside(_ url: URL) throws -> URL? {
+    guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+    try FileManager.default.createDirectory(at: quarantine, withIntermediateDirectories: true)
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withYear, .withMonth, .withDay, .withTime, .withFractionalSeconds]
+    let stamp = formatter.string(from: Date()).replacingOccurrences(of: ":", with: "")
+    let destination = quarantine.appendingPathComponent("\(url.lastPathComponent).\(stamp).\(getpid())")
+    guard rename(url.path, destination.path) == 0 else { throw FileSystemError.fromErrno(url.path, "move aside") }
+    return destination
+  }
+
   /// Removes every temporary of `key`'s outputs, whoever left it: called while holding the key's lock,
   /// when no live writer of this key can exist (an orphan that survived its orchestrator loses its rename).
   public func removeTemporaries(key: String) {
@@ -96,6 +111,27 @@ public struct Store: Sendable {
     }
 
     deinit { release() }
+  }
+
+  /// The store-wide lock `<root>/.store.flock`. Every `run` holds it shared from planning to its lock file
+  /// write, `gc` exclusively while it deletes: a `gc` can never remove an output that a running `run` has
+  /// just finished or is about to read (issue #17). Shared holders do not block each other.
+  ///
+  /// With `wait`, blocks until granted; without, returns nil when another process holds it incompatibly.
+  public func useLock(exclusive: Bool, wait: Bool) throws -> KeyLock? {
+    try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+    let path = root.appendingPathComponent(".store.flock").path
+    let descriptor = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else { throw FileSystemError.fromErrno(path, "open store lock") }
+    let operation = (exclusive ? LOCK_EX : LOCK_SH) | (wait ? 0 : LOCK_NB)
+    while flock(descriptor, operation) != 0 {
+      let failure = errno
+      if failure == EINTR { continue }
+      close(descriptor)
+      if failure == EWOULDBLOCK { return nil }
+      throw FileSystemError(path: path, operation: "flock", reason: String(cString: strerror(failure)))
+    }
+    return KeyLock(descriptor: descriptor)
   }
 
   /// Acquires the per-key lock of `key`, waiting (polling every 20 ms) while another process holds it.

@@ -21,5 +21,16 @@ public struct ArtifactContentHasher: ContentHasher {
     try ArtifactFile.contentHash(of: url, cache: cache)
   }
 
+  /// A file version verified before with the digest's content hash matches without being read; otherwise
+  /// its bytes are hashed (never parsed) and, when they match, the version is remembered.
+  public func matches(_ url: URL, _ digest: OutputDigest) throws -> Bool {
+    let identity = try FileIdentity(path: url.path)
+    guard identity.size == digest.bytes else { return false }
+    if cache.hash(for: identity) == digest.contentSHA256 { return true }
+    guard try digest.matchesBytes(of: url) else { return false }
+    cache.record(digest.contentSHA256, for: identity)
+    return true
+  }
+
   public func save() throws { try cache.save() }
 }

@@ -86,7 +86,8 @@ import Testing
     let key = try #require(states["evaluate/seed-0/round-1"]?.key)
     let url = fixture.store.outputURL(key: key, role: "evaluation", roles: ["evaluation"])
     try Data("tampered".utf8).write(to: url)
-    // Bytes hashing sees the new content as valid but different: downstream's input changed.
+    // Bytes other than those its run wrote: stale for that run, and so unknown to its dependents.
+    #expect(try fixture.reason("evaluate/seed-0/round-1")?.hasPrefix("artifact is not what its run wrote") == true)
     #expect(try fixture.reason("report") == "input changed (evaluation/seed-0/round-1)")
     try FileManager.default.removeItem(at: url)
     #expect(try fixture.reason("evaluate/seed-0/round-1") == "artifact missing")
@@ -94,11 +95,15 @@ import Testing
     #expect(fixture.runner.executedNames == ["evaluate/seed-0/round-1"])
   }
 
-  /// A hasher that refuses one file stands for an artifact whose stored hash does not match.
+  /// A record written before issue #17 has no byte digests: a hasher that refuses the file stands for an
+  /// artifact whose stored hash does not match.
   @Test func artifactCorruptIsRebuilt() async throws {
     let fixture = try Fixture(TestPlans.chain(rounds: 1))
     try await fixture.run()
     let key = try #require(try fixture.states()["pretrain/seed-0"]?.key)
+    var record = try #require(RunRecord.read(fixture.store.recordURL(key: key)))
+    record.outputs = nil
+    try record.write(to: fixture.store.recordURL(key: key))
     struct Refusing: ContentHasher {
       let refused: String
       func contentHash(of url: URL) throws -> String {

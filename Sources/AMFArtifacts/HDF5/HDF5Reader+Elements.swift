@@ -2,14 +2,37 @@ import CHDF5
 import Foundation
 
 extension HDF5Reader {
+  /// The largest expansion a compression filter is trusted with: declared bytes beyond
+  /// `maximumCompressionRatio` × the bytes stored are a crafted or damaged shape, not data.
+  static let maximumCompressionRatio = 1024
+
   /// Reads one dataset or attribute, given its file type, dataspace and a read call.
+  ///
+  /// Before allocating, checks that the declared shape's bytes (elements × element size, without overflow)
+  /// fit `storedBytesLimit` plus 64 KiB (fill values of small unwritten datasets); a 10⁹ × 130 shape declared
+  /// in a small file is refused, naming the object, rather than allocated.
   static func readArray(
-    type typeID: hid_t, space spaceID: hid_t, object: String, file: String,
+    type typeID: hid_t, space spaceID: hid_t, object: String, file: String, storedBytesLimit: Int,
     read: (hid_t, UnsafeMutableRawPointer?) -> herr_t
   ) throws(ArtifactError) -> ArtifactArray {
     let shape = try shapeOf(spaceID, object: object, file: file)
-    let count = shape.reduce(1, *)
     let size = H5Tget_size(typeID)
+    var count = 1
+    var overflow = false
+    for dimension in shape {
+      let (product, overflowed) = count.multipliedReportingOverflow(by: dimension)
+      overflow = overflow || overflowed
+      count = product
+    }
+    let bytes = count.multipliedReportingOverflow(by: max(size, 1))
+    let slack = 64 * 1024
+    if overflow || bytes.overflow || bytes.partialValue > storedBytesLimit.addingReportingOverflow(slack).partialValue {
+      let shapeText = "[" + shape.map(String.init).joined(separator: ", ") + "]"
+      throw ArtifactError.unreadable(
+        file: file,
+        detail: "\(object) declares shape \(shapeText) of \(size)-byte elements, more than the file stores "
+          + "(\(storedBytesLimit) bytes); a damaged or crafted file")
+    }
     func numeric<T>(_ memoryType: hid_t, _: T.Type) throws(ArtifactError) -> [T] {
       var status: herr_t = 0
       let values = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
@@ -46,8 +69,12 @@ extension HDF5Reader {
     case H5S_SIMPLE:
       let rank = H5Sget_simple_extent_ndims(spaceID)
       if rank < 0 { try HDF5Library.check(-1, "H5Sget_simple_extent_ndims(\(object))", file: file) }
+      guard rank <= 32 else { throw ArtifactError.unreadable(file: file, detail: "\(object) has rank \(rank) > 32") }
       var dimensions = [hsize_t](repeating: 0, count: Int(rank))
       _ = H5Sget_simple_extent_dims(spaceID, &dimensions, nil)
+      guard dimensions.allSatisfy({ $0 <= hsize_t(Int.max) }) else {
+        throw ArtifactError.unreadable(file: file, detail: "\(object) has a dimension beyond 2⁶³")
+      }
       return dimensions.map { Int($0) }
     default:
       throw ArtifactError.unreadable(file: file, detail: "\(object) has an invalid dataspace")
