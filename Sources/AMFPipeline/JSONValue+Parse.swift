@@ -8,6 +8,9 @@ import Foundation
 struct JSONReader {
   private let bytes: [UInt8]
   private var index = 0
+  /// Arrays and objects open at `index`; bounded by `InputLimits.jsonDepth` so that a file of nested
+  /// brackets ends in an error, not a stack overflow.
+  private var depth = 0
 
   init(_ bytes: [UInt8]) { self.bytes = bytes }
 
@@ -42,8 +45,13 @@ struct JSONReader {
     skipSpace()
     guard index < bytes.count else { throw Failure(offset: index, reason: "unexpected end") }
     switch bytes[index] {
-    case UInt8(ascii: "{"): return try object()
-    case UInt8(ascii: "["): return try array()
+    case UInt8(ascii: "{"), UInt8(ascii: "["):
+      guard depth < InputLimits.jsonDepth else {
+        throw Failure(offset: index, reason: "nested deeper than \(InputLimits.jsonDepth) levels")
+      }
+      depth += 1
+      defer { depth -= 1 }
+      return bytes[index] == UInt8(ascii: "{") ? try object() : try array()
     case UInt8(ascii: "\""): return .string(try string())
     case UInt8(ascii: "t"): return try expect("true", .bool(true))
     case UInt8(ascii: "f"): return try expect("false", .bool(false))

@@ -64,12 +64,22 @@ public struct LockFile: Codable, Equatable, Sendable {
   }
 
   /// Reads the lock at `url`; a missing file is an empty lock.
+  ///
+  /// Every field is checked before it is used (`init(json:)`): a lock that is not a regular file, is
+  /// larger than `InputLimits.lockBytes`, has another schema, or holds a value out of range throws
+  /// `PipelineError.unreadable` naming the file, the field, the value, the limit and the fix.
   public static func read(_ url: URL, manifest: String) throws -> LockFile {
     guard FileManager.default.fileExists(atPath: url.path) else { return LockFile(manifest: manifest) }
+    let json: JSONValue
     do {
-      return try LockFile(json: JSONValue.parse(Data(contentsOf: url)))
+      json = try JSONValue.parse(InputLimits.readRegularFile(url, limit: InputLimits.lockBytes, what: "a lock"))
     } catch {
       throw PipelineError.unreadable(path: url.path, reason: "not a lock file: \(error); delete it to start afresh")
+    }
+    do {
+      return try LockFile(json: json)
+    } catch let error as FieldError {
+      throw PipelineError.unreadable(path: url.path, reason: error.description)
     }
   }
 
@@ -79,44 +89,6 @@ public struct LockFile: Codable, Equatable, Sendable {
     encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
     let data = try encoder.encode(self) + Data("\n".utf8)
     try AtomicFile.write(data, to: url)
-  }
-}
-
-extension LockFile {
-  private struct FieldError: Error, CustomStringConvertible {
-    var field: String
-    var description: String { "field '\(field)' is missing or has the wrong type" }
-  }
-
-  /// Builds a lock from parsed JSON (the fast path of `read`; `JSONDecoder` is the slow one).
-  init(json: JSONValue) throws {
-    guard case .object(let root) = json else { throw FieldError(field: "(root)") }
-    func string(_ members: [String: JSONValue], _ key: String) throws -> String {
-      guard case .string(let value)? = members[key] else { throw FieldError(field: key) }
-      return value
-    }
-    func integer(_ members: [String: JSONValue], _ key: String) throws -> Double {
-      guard case .number(let value)? = members[key], value == value.rounded() else { throw FieldError(field: key) }
-      return value
-    }
-    func strings(_ members: [String: JSONValue], _ key: String) throws -> [String: String] {
-      guard case .object(let map)? = members[key] else { throw FieldError(field: key) }
-      return try map.mapValues { value in
-        guard case .string(let text) = value else { throw FieldError(field: key) }
-        return text
-      }
-    }
-    self.init(manifest: try string(root, "manifest"))
-    schema = Int(try integer(root, "schema"))
-    if case .string(let folder)? = root["report_folder"] { reportFolder = folder }
-    guard case .object(let entries)? = root["stages"] else { throw FieldError(field: "stages") }
-    for (name, value) in entries {
-      guard case .object(let entry) = value else { throw FieldError(field: "stages.\(name)") }
-      stages[name] = Entry(
-        kind: try string(entry, "kind"), key: try string(entry, "key"),
-        stageVersion: Int(try integer(entry, "stage_version")), seed: UInt64(try integer(entry, "seed")),
-        params: entry["params"] ?? .null, inputs: try strings(entry, "inputs"), outputs: try strings(entry, "outputs"))
-    }
   }
 }
 
