@@ -10,7 +10,7 @@ public struct PipelineSession: Sendable {
   public let graph: StageGraph
   public let store: Store
   public let lockURL: URL
-  /// The lock, read when first needed: a no-op `status` never parses it.
+  /// The lock, read (and checked field by field) when first needed.
   public var lock: LockFile {
     get throws { try LockFile.read(lockURL, manifest: plan.name) }
   }
@@ -41,13 +41,13 @@ public struct PipelineSession: Sendable {
     return selected
   }
 
-  /// Every run's state. The lock only explains why a run is stale, so it is read only when one is.
+  /// Every run's state.
+  ///
+  /// The lock is read and checked even when every output is up to date, so that `status` refuses a
+  /// corrupt, truncated, empty or out-of-range lock exactly as `run` and `verify` do, instead of
+  /// reporting "up to date" over it.
   public func states(forced: Set<String> = []) throws -> [(name: String, state: RunState)] {
-    if forced.isEmpty {
-      let quick = Planner(graph: graph, store: store, lock: LockFile(manifest: plan.name), hasher: hasher).states()
-      if quick.allSatisfy({ if case .upToDate = $0.state { true } else { false } }) { return quick }
-    }
-    return Planner(graph: graph, store: store, lock: try lock, hasher: hasher, forced: forced).states()
+    Planner(graph: graph, store: store, lock: try lock, hasher: hasher, forced: forced).states()
   }
 
   /// An executor that runs stages through `executable` (default: this very binary, `… stage <kind>`).
