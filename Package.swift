@@ -82,7 +82,8 @@ let package = Package(
       ]),
 
     // MARK: - Tests
-    .executableTarget(name: "amf-fake-stage", dependencies: ["AMFArtifacts", "AMFStages"], path: "Tests/amf-fake-stage"),
+    .executableTarget(
+      name: "amf-fake-stage", dependencies: ["AMFArtifacts", "AMFStages", "CCrashGuard"], path: "Tests/amf-fake-stage"),
     .executableTarget(name: "amf-fake-bridge", dependencies: ["AMFEnvironments"], path: "Tests/amf-fake-bridge"),
     .target(name: "AMFTestSupport", dependencies: ["AMFCore", "AMFNumerics"], path: "Tests/AMFTestSupport"),
     .testTarget(name: "AMFCoreTests", dependencies: ["AMFCore", "AMFTestSupport"]),

@@ -20,6 +20,7 @@ import Foundation
 /// | 65 | bad input data: missing, truncated, corrupt or mistyped artifact; invalid parameters |
 /// | 69 | the stage is not available in this build |
 /// | 70 | internal error, e.g. a numerical failure (training diverged) |
+/// | 74 | I/O error: libhdf5 crashed while writing an artifact (a full disk); nothing was written |
 /// | 75 | temporary failure: `gc` found the store in use by a running `run`; try again later |
 public enum ExitStatus {
   public static let success: Int32 = 0

@@ -78,7 +78,7 @@ public struct LockVerifier: Sendable {
       guard let entry = lock.stages[name] else { continue }
       let roles = entry.outputs.keys.sorted()
       let recordURL = store.recordURL(key: entry.key)
-      let record = RunRecord.read(recordURL).flatMap { $0.key == entry.key && $0.status == "succeeded" ? $0 : nil }
+      let record = RunRecord.verification(at: recordURL).flatMap { $0.key == entry.key && $0.succeeded ? $0 : nil }
       for role in roles {
         report.artifacts += 1
         let url = store.outputURL(key: entry.key, role: role, roles: roles)
@@ -93,7 +93,7 @@ public struct LockVerifier: Sendable {
     return report
   }
 
-  private func check(_ url: URL, expected: String, record: RunRecord?, role: String) -> Problem? {
+  private func check(_ url: URL, expected: String, record: RunRecord.Verification?, role: String) -> Problem? {
     guard FileManager.default.fileExists(atPath: url.path) else { return .missing }
     guard let record else { return nil }  // reported once, as the missing record
     if let digests = record.outputs {

@@ -123,6 +123,8 @@ public struct Planner: Sendable {
       return .upToDate(key: key, outputs: outputs)
     case .failure(let problem):
       if store.hasStaleMarker(key: key) { return .stale(.incomplete, key: key) }
+      // A file at the key that its run did not write is the reason, whatever the lock says.
+      if problem != .artifactMissing { return .stale(problem, key: key) }
       let changedRoles = hashes.keys.filter { entry?.inputs[$0] != hashes[$0] }.sorted()
       let reason = reasonWithoutOutputs(run, entry: entry, pendingRoles: changedRoles, key: key)
       if case .inputChanged = reason, changedRoles.isEmpty || entry?.key == key { return .stale(problem, key: key) }
@@ -164,7 +166,7 @@ public struct Planner: Sendable {
   func verifyOutputs(of run: StageRunSpec, key: String) -> Result<[String: String], StaleReason> {
     let urls = run.outputRoles.map { store.outputURL(key: key, role: $0, roles: run.outputRoles) }
     let present = urls.map { FileManager.default.fileExists(atPath: $0.path) }
-    guard let record = RunRecord.read(store.recordURL(key: key)), record.key == key, record.status == "succeeded"
+    guard let record = RunRecord.verification(at: store.recordURL(key: key)), record.key == key, record.succeeded
     else {
       return .failure(present.contains(true) ? .runRecordMissing : .artifactMissing)
     }

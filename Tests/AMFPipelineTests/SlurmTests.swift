@@ -229,8 +229,8 @@ final class FakeSlurm: SlurmClient, @unchecked Sendable {
     let result = try await fixture.job(finetune.request).run("finetune/seed-0/round-1", forced: false, jobID: "x")
     guard case .alreadyDone = result else { Issue.record("expected alreadyDone, got \(result)"); return }
     #expect(fixture.runner.executedNames.isEmpty)
-    // A changed input is caught before anything runs (here the planner sees pre-training's new bytes,
-    // so the selection the job would read is not the one in the store).
+    // A changed input is caught before anything runs: pre-training's policy no longer holds the bytes its
+    // run wrote, so the job's planner sees that run, and so its input, as not in the store.
     let entry = try #require(fixture.lock.stages["pretrain/seed-0"])
     let policy = fixture.store.outputURL(key: entry.key, role: "policy", roles: ["demonstrations", "policy"])
     try Data("tampered".utf8).write(to: policy)
@@ -238,7 +238,7 @@ final class FakeSlurm: SlurmClient, @unchecked Sendable {
       _ = try await fixture.job(finetune.request).run("finetune/seed-0/round-1", forced: true, jobID: "y")
       Issue.record("a tampered input was used")
     } catch {
-      #expect("\(error)".contains("cannot start: its input 'selection' from 'select/seed-0/round-1'"))
+      #expect("\(error)".contains("cannot start: its input 'prior' from 'pretrain/seed-0' is not in the store (artifact is not what its run wrote"))
     }
     #expect(fixture.runner.executedNames.isEmpty)
   }

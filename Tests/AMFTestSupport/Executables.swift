@@ -26,6 +26,8 @@ public enum Executables {
     public var status: Int32
     public var standardOutput: String
     public var standardError: String
+    /// Whether a signal ended the process (then `status` is the signal's number).
+    public var terminatedBySignal = false
   }
 
   /// Runs product `name` with `arguments` and waits for it.
@@ -48,7 +50,8 @@ public enum Executables {
     process.waitUntilExit()
     return Result(
       status: process.terminationStatus, standardOutput: String(decoding: outData, as: UTF8.self),
-      standardError: String(decoding: errData, as: UTF8.self))
+      standardError: String(decoding: errData, as: UTF8.self),
+      terminatedBySignal: process.terminationReason == .uncaughtSignal)
   }
 
   /// Starts product `name` without waiting; output is discarded.

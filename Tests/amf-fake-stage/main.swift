@@ -3,10 +3,12 @@
 // hashes. Params may carry `fake_sleep_ms` (to be killed mid-run), `fake_fail` (exit 3) and `fake_floats`
 // (adds a `/fake/payload` dataset of that many float32 values, for benchmarks with large artifacts).
 // A `report` run also writes its sidecar folder `<output>.files/report.md`.
+// `fake_crash` ("guarded" or "unguarded") raises SIGSEGV, with or without the crash guard armed.
 // Every execution appends "<kind> <seed> <params>" to $AMF_FAKE_CALLS when set.
 import AMFArtifacts
 import AMFCore
 import AMFStages
+import CCrashGuard
 import Foundation
 
 func value(after flag: String, in arguments: [String]) -> [String] {
@@ -28,6 +30,12 @@ let kind = arguments[2]
 let paramsText = value(after: "--params-file", in: arguments).first.flatMap { try? String(contentsOfFile: $0, encoding: .utf8) } ?? "{}"
 let params = (try? JSONSerialization.jsonObject(with: Data(paramsText.utf8))) as? [String: Any] ?? [:]
 let seed = UInt64(value(after: "--seed", in: arguments).first ?? "0") ?? 0
+// `fake_crash`: "guarded" segfaults with the crash guard armed (as inside libhdf5), "unguarded" without.
+if let crash = params["fake_crash"] as? String {
+  amf_crash_guard_install()
+  if crash == "guarded" { amf_crash_guard_arm("fake-stage: error: crashed while the guard was armed\n", 65) }
+  raise(SIGSEGV)
+}
 var inputHashes: [String: String] = [:]
 do {
   for (role, path) in pairs(value(after: "--input", in: arguments)) {

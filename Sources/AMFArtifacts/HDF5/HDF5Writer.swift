@@ -1,3 +1,4 @@
+import CCrashGuard
 import CHDF5
 import Foundation
 
@@ -8,9 +9,21 @@ import Foundation
 /// attributes are written in sorted name order; datasets use contiguous layout and are written whole.
 /// File types are little-endian IEEE floats, little-endian integers and UTF-8 variable-length strings.
 enum HDF5Writer {
+  /// Exit status of a process whose write crashed inside libhdf5 (EX_IOERR).
+  static let crashStatus: Int32 = 74
+
   /// Creates `path` (which must not exist) and writes `root` into it.
+  ///
+  /// libhdf5 can crash after a failed write (on a full disk it logs ENOSPC, then dereferences a buffer it
+  /// never got): a crash guard turns that into one line and exit 74. `path` is the temporary of an
+  /// `AtomicFile` write, so nothing appears at the destination; the next `run` removes the temporary.
   static func write(_ root: ArtifactGroup, toNewFile path: String) throws(ArtifactError) {
     try HDF5Library.serialized { () throws(ArtifactError) in
+      amf_crash_guard_install()
+      amf_crash_guard_arm(
+        "\(ProcessInfo.processInfo.processName): error: \(path): writing the HDF5 file failed inside libhdf5 "
+          + "(is the disk full? see `df`); nothing was written at its destination\n", crashStatus)
+      defer { amf_crash_guard_disarm() }
       let fcpl = try HDF5Library.checked(H5Pcreate(amf_h5p_file_create()), "H5Pcreate", file: path)
       defer { H5Pclose(fcpl) }
       try HDF5Library.check(H5Pset_obj_track_times(fcpl, false), "H5Pset_obj_track_times", file: path)
