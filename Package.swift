@@ -91,7 +91,9 @@ let package = Package(
     .testTarget(name: "AMFEnvironmentsTests", dependencies: ["AMFEnvironments", "AMFTestSupport"]),
     .testTarget(
       name: "AMFArtifactsTests",
-      dependencies: ["AMFCore", "AMFArtifacts", "AMFTestSupport", .product(name: "Crypto", package: "swift-crypto")],
+      dependencies: [
+        "AMFCore", "AMFArtifacts", "AMFTestSupport", "CHDF5", .product(name: "Crypto", package: "swift-crypto"),
+      ],
       exclude: ["Goldens"]),
     .testTarget(name: "AMFPipelineTests", dependencies: ["AMFPipeline", "AMFTestSupport"]),
     .testTarget(
