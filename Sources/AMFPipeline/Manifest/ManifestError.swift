@@ -18,6 +18,13 @@ public enum ManifestError: Error, Hashable, Sendable, CustomStringConvertible {
   case missingKey(SourceLocation, path: String, key: String)
   /// A value of the right type that the schema rejects.
   case invalidValue(SourceLocation, path: String, reason: String)
+  /// A mapping has `key` twice; the location is the second one, `firstLine` the line of the first.
+  case duplicateKey(SourceLocation, key: String, firstLine: Int)
+  /// The path names a FIFO, a device, a socket or a folder (`type` says which), refused before reading.
+  case notRegularFile(path: String, type: String)
+  /// The file, or what it expands to, is over a limit of `InputLimits`; `reason` names the measure, the
+  /// limit, why it exists and the fix.
+  case limitExceeded(SourceLocation, reason: String)
 
   public var description: String {
     switch self {
@@ -42,6 +49,12 @@ public enum ManifestError: Error, Hashable, Sendable, CustomStringConvertible {
       "\(location): missing required key '\(path.isEmpty ? key : path + "." + key)'; add it"
     case .invalidValue(let location, let path, let reason):
       "\(location): invalid value for '\(path)': \(reason)"
+    case .duplicateKey(let location, let key, let firstLine):
+      "\(location): duplicate key '\(key)' (first written at line \(firstLine)); keep one of them"
+    case .notRegularFile(let path, let type):
+      "\(path): not a regular file (\(type)); give the path of a YAML manifest file"
+    case .limitExceeded(let location, let reason):
+      "\(location): \(reason)"
     }
   }
 

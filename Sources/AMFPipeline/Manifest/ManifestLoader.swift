@@ -67,12 +67,26 @@ public struct ManifestLoader: Sendable {
     return Self.merge(parent, with: root.removing(key: Self.extendsKey))
   }
 
+  /// Reads and parses one file: a regular file of at most `InputLimits.manifestBytes`, UTF-8, whose YAML
+  /// expands to at most `InputLimits.manifestNodes` nodes.
   private func parseFile(_ url: URL) throws -> ManifestNode {
-    let text: String
+    let data: Data
     do {
-      text = try String(contentsOf: url, encoding: .utf8)
+      data = try InputLimits.readRegularFile(url, limit: InputLimits.manifestBytes, what: "a manifest")
     } catch {
-      throw ManifestError.unreadable(path: url.path, reason: error.localizedDescription)
+      switch error {
+      case .notRegular(let type): throw ManifestError.notRegularFile(path: url.path, type: type)
+      case .tooLarge(let bytes, let limit, _):
+        throw ManifestError.limitExceeded(
+          SourceLocation(file: url.path, line: 1, column: 1),
+          reason: "the manifest is \(bytes) bytes, over the limit of \(InputLimits.describe(bytes: limit)) "
+            + "(a limit against wrong or runaway files; the largest committed manifest is under 4 KiB); "
+            + "check that this is a manifest, or split it with extends:")
+      case .cannotRead(let reason): throw ManifestError.unreadable(path: url.path, reason: reason)
+      }
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+      throw ManifestError.unreadable(path: url.path, reason: "not valid UTF-8")
     }
     guard let root = try ManifestNode.parse(yaml: text, file: url.path) else {
       throw ManifestError.emptyDocument(file: url.path)

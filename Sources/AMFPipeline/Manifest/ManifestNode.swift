@@ -82,36 +82,51 @@ public struct ManifestEntry: Hashable, Sendable {
 extension ManifestNode {
   /// Parses YAML text into a node tree; `file` is used in locations and errors.
   ///
-  /// Returns nil for an empty document. Throws `ManifestError.syntax` (Yams also reports duplicate keys this way).
+  /// Returns nil for an empty document. Throws `ManifestError.syntax`, `.duplicateKey` at the repeated key, or
+  /// `.limitExceeded` past `InputLimits.manifestNodes` nodes.
   public static func parse(yaml: String, file: String) throws -> ManifestNode? {
     let node: Node?
     do {
       node = try Yams.compose(yaml: yaml)
+    } catch YamlError.duplicatedKeysInMapping(let keys, let context) {
+      throw duplicateKeyError(keys.first ?? "", first: context.mark, in: yaml, file: file)
     } catch let error as YamlError {
       throw ManifestError.syntax(Self.location(of: error, file: file), problem: Self.problem(of: error))
     }
     guard let node else { return nil }
-    return try ManifestNode(node, file: file)
+    var budget = InputLimits.manifestNodes
+    return try ManifestNode(node, file: file, budget: &budget)
   }
 
-  private init(_ node: Node, file: String) throws {
+  /// Converts `node`, counting every node converted against `budget` (an alias counts once per use, so an
+  /// alias bomb stops at the limit instead of exhausting memory).
+  private init(_ node: Node, file: String, budget: inout Int) throws {
     let location = SourceLocation(
       file: file, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
+    budget -= 1
+    guard budget >= 0 else {
+      throw ManifestError.limitExceeded(
+        location, reason: "the manifest expands to more than \(InputLimits.manifestNodes) YAML nodes (each use "
+          + "of an alias counts its whole subtree; a limit against alias bombs, far above any real manifest); "
+          + "write it with fewer or shallower aliases")
+    }
     switch node {
     case .scalar(let scalar):
       self.init(.scalar(ManifestScalar(scalar.string, isPlain: scalar.style == .plain)), at: location)
     case .sequence(let sequence):
-      self.init(.sequence(try sequence.map { try ManifestNode($0, file: file) }), at: location)
+      var items: [ManifestNode] = []
+      for item in sequence { items.append(try ManifestNode(item, file: file, budget: &budget)) }
+      self.init(.sequence(items), at: location)
     case .mapping(let mapping):
       var entries: [ManifestEntry] = []
       for (key, value) in mapping {
-        let keyNode = try ManifestNode(key, file: file)
+        let keyNode = try ManifestNode(key, file: file, budget: &budget)
         guard case .scalar(let scalar) = keyNode.content else {
           throw ManifestError.typeMismatch(
             keyNode.location, path: "", expected: "a plain key", found: keyNode.shapeDescription)
         }
-        entries.append(
-          ManifestEntry(key: scalar.text, keyLocation: keyNode.location, value: try ManifestNode(value, file: file)))
+        let valueNode = try ManifestNode(value, file: file, budget: &budget)
+        entries.append(ManifestEntry(key: scalar.text, keyLocation: keyNode.location, value: valueNode))
       }
       self.init(.mapping(entries), at: location)
     case .alias:
