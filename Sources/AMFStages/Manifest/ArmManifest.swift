@@ -114,6 +114,7 @@ public struct StudyManifest: Codable, Hashable, Sendable {
     try decoder.validating {
       try validateName(name)
       guard !arms.isEmpty else { throw InvalidParameter("arms", reason: "list at least one arm manifest") }
+      try requireAtMost(ManifestLimits.arms, arms.count, "arms", "arms compared in one study; the studies have 5")
     }
   }
 

@@ -65,6 +65,7 @@ public struct EnvironmentSettings: Codable, Hashable, Sendable {
     if let goals {
       guard name == .integrator2d else { throw InvalidParameter("goals", reason: "only integrator2d has goals") }
       guard goals >= 2 else { throw InvalidParameter("goals", reason: "must be at least 2, found \(goals)") }
+      try requireAtMost(ManifestLimits.tasks, goals, "goals", "every goal is a task, and selection is tasks × pool")
     }
     for (task, std) in expertNoise.sorted(by: { $0.key < $1.key }) {
       guard (0..<taskCount).contains(task) else {
@@ -179,28 +180,51 @@ public struct SeedList: Codable, Hashable, Sendable {
     try decoder.validating(validate)
   }
 
+  /// The seeds of `"low..high"`, checked against `ManifestLimits` before the list is made.
   private static func parseRange(_ text: String, decoder: any Decoder) throws -> [Int] {
     let bounds = text.components(separatedBy: "..")
     guard bounds.count == 2, let low = Int(bounds[0].trimmed), let high = Int(bounds[1].trimmed) else {
       try decoder.validating { throw InvalidParameter(reason: "'\(text)' is not a seed range; write e.g. 0..9") }
       return []
     }
-    guard low <= high else {
-      try decoder.validating { throw InvalidParameter(reason: "range \(text) is empty; write low..high") }
-      return []
+    try decoder.validating {
+      guard low >= 0 else { throw InvalidParameter(reason: "seeds must be ≥ 0, found \(low)") }
+      guard low <= high else { throw InvalidParameter(reason: "range \(text) is empty; write low..high") }
+      // Both are ≥ 0, so the difference cannot overflow.
+      try checkCount(high - low + 1, written: "range \(text)")
+      try checkLargest(high)
     }
     return Array(low...high)
+  }
+
+  private static func checkCount(_ count: Int, written: String) throws {
+    guard count <= ManifestLimits.seeds else {
+      throw InvalidParameter(
+        reason: "\(written) has \(count) seeds, over the limit of \(ManifestLimits.seeds) per arm (each seed "
+          + "replicates the whole arm; the studies use 10); see docs/stages.md, \"Limits\"")
+    }
+  }
+
+  private static func checkLargest(_ seed: Int) throws {
+    guard seed <= ManifestLimits.maxSeed else {
+      throw InvalidParameter(
+        reason: "seed \(seed) is over the limit of 2^53 = \(ManifestLimits.maxSeed) (the lock stores seeds as "
+          + "JSON numbers, exact only up to 2^53)")
+    }
   }
 
   /// Encodes the list of seeds.
   public func encode(to encoder: any Encoder) throws { try values.encode(to: encoder) }
 
-  /// Checks that there is at least one seed, none negative, none repeated.
+  /// Checks that there is at least one seed, at most `ManifestLimits.seeds`, none negative, none over
+  /// 2^53, none repeated.
   public func validate() throws {
     guard !values.isEmpty else { throw InvalidParameter(reason: "give at least one seed") }
+    try Self.checkCount(values.count, written: "the list")
     if let negative = values.first(where: { $0 < 0 }) {
       throw InvalidParameter(reason: "seeds must be ≥ 0, found \(negative)")
     }
+    if let largest = values.max() { try Self.checkLargest(largest) }
     guard Set(values).count == values.count else { throw InvalidParameter(reason: "a seed is listed twice") }
   }
 }

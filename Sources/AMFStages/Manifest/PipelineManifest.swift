@@ -9,12 +9,17 @@ public enum PipelineManifest: Hashable, Sendable {
   case study(StudyManifest, arms: [ArmManifest])
 
   /// Loads `path` (cwd first, then `Pipelines/`), resolves `extends:`, decodes strictly and, for a study, loads
-  /// every arm relative to the study file. A file with `arms:` is a study.
+  /// every arm relative to the study file. A file with `arms:` is a study. The stage runs it expands to are
+  /// counted (not made) and limited to `InputLimits.stageRuns`.
   ///
   /// Throws `ManifestError` located at the offending node.
   public static func load(_ path: String, loader: ManifestLoader) throws -> PipelineManifest {
     let loaded = try loader.load(path)
-    guard loaded.root["arms"] != nil else { return .arm(try loaded.decode(ArmManifest.self)) }
+    guard loaded.root["arms"] != nil else {
+      let manifest = PipelineManifest.arm(try loaded.decode(ArmManifest.self))
+      try manifest.checkStageRunCount(at: loaded.root.location)
+      return manifest
+    }
     let study = try loaded.decode(StudyManifest.self)
     var arms: [ArmManifest] = []
     for (index, armPath) in study.arms.enumerated() {
@@ -32,7 +37,9 @@ public enum PipelineManifest: Hashable, Sendable {
       }
       arms.append(arm)
     }
-    return .study(study, arms: arms)
+    let manifest = PipelineManifest.study(study, arms: arms)
+    try manifest.checkStageRunCount(at: loaded.root.location)
+    return manifest
   }
 
   /// The manifest's `name`.

@@ -114,12 +114,25 @@ public struct PretrainSettings: Codable, Hashable, Sendable {
   /// Checks counts and sizes.
   public func validate() throws {
     try requireAtLeast(1, demosPerTask, "demos_per_task")
+    try requireAtMost(
+      ManifestLimits.demosPerTask, demosPerTask, "demos_per_task",
+      "expert rollouts per covered task; the default is 10")
     try requireAtLeast(1, steps, "steps")
+    try requireAtMost(ManifestLimits.steps, steps, "steps", "behavioural-cloning steps; the default is 20000")
     guard !hidden.isEmpty, hidden.allSatisfy({ $0 >= 1 }) else {
       throw InvalidParameter("hidden", reason: "give one or more layer widths ≥ 1, e.g. [64, 64]")
     }
+    guard hidden.count <= ManifestLimits.hiddenLayers, hidden.allSatisfy({ $0 <= ManifestLimits.hiddenWidth }) else {
+      throw InvalidParameter(
+        "hidden", reason: "\(hidden) is over the limit of \(ManifestLimits.hiddenLayers) layers of at most "
+          + "\(ManifestLimits.hiddenWidth) units (the weights and their Adam moments are held in memory; kitchen "
+          + "uses [256, 256]); see docs/stages.md, \"Limits\"")
+    }
     try requirePositive(learningRate, "learning_rate")
     try requireAtLeast(1, batchSize, "batch_size")
+    try requireAtMost(
+      ManifestLimits.batchSize, batchSize, "batch_size",
+      "a minibatch is held in memory; the default is 256")
   }
 }
 

@@ -87,7 +87,7 @@ public struct EmbedParams: Codable, Hashable, Sendable {
     importance = try c.decodeIfPresent(ImportanceSettings.self, forKey: .importance) ?? importance
     round = try c.decodeIfPresent(Int.self, forKey: .round) ?? round
     try decoder.validating {
-      try requireAtLeast(1, round, "round")
+      try requireRound(round, minimum: 1)
       do {
         try scenario.validate(for: env)
       } catch let error as InvalidParameter {
@@ -140,8 +140,12 @@ public struct SelectParams: Codable, Hashable, Sendable {
     scenario = try c.decodeIfPresent(Scenario.self, forKey: .scenario) ?? scenario
     try decoder.validating {
       try requireAtLeast(1, batch, "batch")
-      try requireAtLeast(1, round, "round")
+      try requireAtMost(
+        ManifestLimits.batch, batch, "batch",
+        "each pick updates the posterior over the whole proxy pool")
+      try requireRound(round, minimum: 1)
       try requireAtLeast(1, taskCount, "task_count")
+      try requireAtMost(ManifestLimits.tasks, taskCount, "task_count", "kernels and weights are tasks × pool")
     }
   }
 }
@@ -186,7 +190,7 @@ public struct FinetuneParams: Codable, Hashable, Sendable {
       finetune: try c.decodeIfPresent(FinetuneSettings.self, forKey: .finetune) ?? FinetuneSettings(),
       policy: try c.decodeIfPresent(PolicyKind.self, forKey: .policy) ?? .mlp,
       round: try c.decodeIfPresent(Int.self, forKey: .round) ?? 1)
-    try decoder.validating { try requireAtLeast(1, round, "round") }
+    try decoder.validating { try requireRound(round, minimum: 1) }
     try validateScenario(scenario, for: env, decoder: decoder)
   }
 }
@@ -227,9 +231,15 @@ public struct EvaluateParams: Codable, Hashable, Sendable {
       scenario: try c.decodeIfPresent(Scenario.self, forKey: .scenario) ?? Scenario(.mismatch),
       evaluate: try c.decodeIfPresent(EvaluateSettings.self, forKey: .evaluate) ?? EvaluateSettings(),
       round: try c.decodeIfPresent(Int.self, forKey: .round) ?? 0)
-    try decoder.validating { try requireAtLeast(0, round, "round") }
+    try decoder.validating { try requireRound(round, minimum: 0) }
     try validateScenario(scenario, for: env, decoder: decoder)
   }
+}
+
+/// Throws unless `minimum` ≤ `round` ≤ `ManifestLimits.demos` (a round per demonstration at most).
+private func requireRound(_ round: Int, minimum: Int) throws {
+  try requireAtLeast(minimum, round, "round")
+  try requireAtMost(ManifestLimits.demos, round, "round", "there are at most N = budget.demos rounds")
 }
 
 /// Throws a `DecodingError` at `scenario…` when `scenario` does not fit `env` (as `PretrainParams` does).
@@ -284,6 +294,7 @@ public struct ReportedArm: Codable, Hashable, Sendable {
     guard !seeds.isEmpty, Set(seeds).count == seeds.count, seeds.allSatisfy({ $0 >= 0 }) else {
       throw InvalidParameter("seeds", reason: "must list distinct seeds ≥ 0, at least one")
     }
+    try requireAtMost(ManifestLimits.seeds, seeds.count, "seeds", "seeds per arm")
     guard rounds == budget.rounds else {
       throw InvalidParameter("rounds", reason: "\(rounds) differs from the budget's N / B = \(budget.rounds)")
     }
@@ -320,6 +331,7 @@ public struct ReportParams: Codable, Hashable, Sendable {
       guard Set(arms.map(\.name)).count == arms.count else {
         throw InvalidParameter("arms", reason: "arm names must be distinct")
       }
+      try requireAtMost(ManifestLimits.arms, arms.count, "arms", "arms compared in one report")
     }
   }
 }

@@ -27,10 +27,16 @@ public struct Budget: Codable, Hashable, Sendable {
   /// The number of rounds N / B.
   public var rounds: Int { demos / batch }
 
-  /// Checks that N and B are positive and B divides N.
+  /// Checks that N and B are positive and within `ManifestLimits`, and that B divides N.
   public func validate() throws {
     try requireAtLeast(1, batch, "batch")
     try requireAtLeast(1, demos, "demos")
+    try requireAtMost(
+      ManifestLimits.demos, demos, "demos",
+      "demonstrations per seed, a round per B of them; the paper's N is 20")
+    try requireAtMost(
+      ManifestLimits.batch, batch, "batch",
+      "each pick of a round updates the posterior over the proxy pool")
     guard demos % batch == 0 else {
       throw InvalidParameter("demos", reason: "\(demos) is not divisible by batch \(batch); make it a multiple")
     }
@@ -98,8 +104,14 @@ public struct EmbedSettings: Codable, Hashable, Sendable {
   /// Checks counts and the dropout rate.
   public func validate() throws {
     try requireAtLeast(1, rolloutsPerTask, "rollouts_per_task")
+    try requireAtMost(
+      ManifestLimits.rolloutsPerTask, rolloutsPerTask, "rollouts_per_task",
+      "the proxy pool grows by this per task, and selection is quadratic in the pool")
     try requireAtLeast(1, stride, "stride")
     try requireAtLeast(2, dropoutPasses, "dropout_passes")
+    try requireAtMost(
+      ManifestLimits.dropoutPasses, dropoutPasses, "dropout_passes",
+      "each pass is a forward pass over every pool point; the default is 16")
     try requireFraction(dropoutRate, "dropout_rate")
   }
 }
@@ -180,11 +192,18 @@ public struct FinetuneSettings: Codable, Hashable, Sendable {
   /// Checks steps, rates and sizes.
   public func validate() throws {
     try requireAtLeast(1, steps, "steps")
+    try requireAtMost(ManifestLimits.steps, steps, "steps", "training steps of every round; the default is 3000")
     try requirePositive(learningRate, "learning_rate")
     try requireAtLeast(1, batchSize, "batch_size")
+    try requireAtMost(
+      ManifestLimits.batchSize, batchSize, "batch_size",
+      "a minibatch is held in memory; the default is 256")
     try requirePositive(alphaLearningRate, "alpha_lr")
     guard alphaPenalty >= 0 else { throw InvalidParameter("alpha_penalty", reason: "must be ≥ 0") }
     try requireAtLeast(0, priorRehearsal, "prior_rehearsal")
+    try requireAtMost(
+      ManifestLimits.rolloutsPerTask, priorRehearsal, "prior_rehearsal",
+      "rollouts of π₀ per task in every round")
     guard balance == .steps || mitigation != .adaptivePrior else {
       throw InvalidParameter("balance", reason: "'tasks' is implemented for isolation and none; use balance: steps")
     }
@@ -205,7 +224,12 @@ public struct EvaluateSettings: Codable, Hashable, Sendable {
   public init(from decoder: any Decoder) throws {
     try decoder.rejectUnknownKeys(CodingKeys.self)
     episodes = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(Int.self, forKey: .episodes) ?? 20
-    try decoder.validating { try requireAtLeast(1, episodes, "episodes") }
+    try decoder.validating {
+      try requireAtLeast(1, episodes, "episodes")
+      try requireAtMost(
+        ManifestLimits.episodes, episodes, "episodes",
+        "rollouts per task in every evaluation; the default is 20")
+    }
   }
 }
 
@@ -231,6 +255,9 @@ public struct ReportSettings: Codable, Hashable, Sendable {
     confidence = try c.decodeIfPresent(Double.self, forKey: .confidence) ?? confidence
     try decoder.validating {
       try requireAtLeast(1, bootstrapResamples, "bootstrap_resamples")
+      try requireAtMost(
+        ManifestLimits.bootstrapResamples, bootstrapResamples, "bootstrap_resamples",
+        "resamples per interval; the default is 10000")
       try requireFraction(confidence, "confidence")
     }
   }
