@@ -17,6 +17,16 @@ public struct ShowCommand: ParsableCommand {
 
   public init() {}
 
+  public func validate() throws {
+    // The store resolves prefixes of 2 or more hex digits (its folders are named by the first two).
+    let key = artifact.prefix { $0 != "." }
+    let isKeyPrefix = !artifact.contains("/") && key.allSatisfy(\.isHexDigit)
+    if isKeyPrefix, key.count < 2, !FileManager.default.fileExists(atPath: artifact) {
+      throw ValidationError(
+        "key prefix '\(artifact)' is too short: give at least 2 hex digits of a store key, or a file path")
+    }
+  }
+
   public func run() throws {
     do {
       let summary = try ArtifactSummary.inspect(PipelineSession.artifactURL(artifact, storeFolder: store))

@@ -20,8 +20,14 @@ public struct StageOptions: ParsableArguments {
           help: ArgumentHelp("Where to write the output (name=path for stages with several).", valueName: "path"))
   public var outputs: [String] = []
 
-  @Option(help: "The run seed; every random draw derives from it.")
-  public var seed: UInt64 = 0
+  // Parsed unconditionally and checked in `validate`, so that `--seed -1` is refused as a seed below 0
+  // (argument-parser would take `-1` for a flag and report "Missing value").
+  @Option(name: .customLong("seed"), parsing: .unconditional,
+          help: ArgumentHelp("The run seed, 0 … 2^64 − 1; every random draw derives from it.", valueName: "seed"))
+  var seedArgument = "0"
+
+  /// The run seed (`--seed`, default 0).
+  public var seed: UInt64 { UInt64(seedArgument) ?? 0 }
 
   @Flag(help: "Print a machine-readable summary on stdout.")
   public var json = false
@@ -29,6 +35,10 @@ public struct StageOptions: ParsableArguments {
   public init() {}
 
   public func validate() throws {
+    guard UInt64(seedArgument) != nil else {
+      throw ValidationError(
+        "--seed must be an integer in 0 … \(UInt64.max), found \(seedArgument)")
+    }
     for input in inputs where !input.contains("=") {
       throw ValidationError("--input '\(input)': expected name=path, e.g. --input policy=Artifacts/pi0.h5")
     }

@@ -36,6 +36,7 @@ public struct ArchiveBuilder: Sendable {
   /// Writes the archive to `output` (complete or not at all) and returns the archived paths, sorted,
   /// `SHA256SUMS` last.
   public func write(to output: URL) throws -> [String] {
+    Self.removeStaleStaging(in: output.deletingLastPathComponent())
     let staging = output.deletingLastPathComponent()
       .appendingPathComponent(".\(output.lastPathComponent).staging.\(getpid())")
     try? FileManager.default.removeItem(at: staging)
@@ -58,6 +59,23 @@ public struct ArchiveBuilder: Sendable {
       try runTar(["czf", temporary.path, "-C", staging.path] + topLevel)
     }
     return paths + [Self.checksumFile]
+  }
+
+  /// Removes the staging folders (`.<archive>.staging.<pid>`) in `folder` that `archive` runs killed
+  /// before their cleanup left behind: those whose process no longer exists. Returns the names removed.
+  @discardableResult
+  public static func removeStaleStaging(in folder: URL) -> [String] {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+    var removed: [String] = []
+    for name in names.sorted() where name.hasPrefix(".") {
+      guard let range = name.range(of: ".staging.", options: .backwards),
+        let pid = Int32(name[range.upperBound...]), pid > 0, pid != getpid()
+      else { continue }
+      // kill(pid, 0) fails with ESRCH only when no such process exists; EPERM means it runs as another user.
+      guard kill(pid, 0) != 0, errno == ESRCH else { continue }
+      if (try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))) != nil { removed.append(name) }
+    }
+    return removed
   }
 
   /// The lowercase hex SHA-256 of a file's bytes, read in 1 MiB chunks.

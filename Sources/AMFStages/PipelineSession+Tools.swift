@@ -1,3 +1,4 @@
+import AMFCore
 import AMFPipeline
 import Foundation
 
@@ -58,10 +59,11 @@ extension PipelineSession {
   /// Everything a reproduction package of this manifest holds (PIPELINE.md §4): the manifest files and
   /// the lock under their paths relative to a common folder (the working directory when they are in
   /// it, so `extends:` still resolves), every artifact and run record the lock references under
-  /// `store/…`, and the report folder the lock names, if it exists.
+  /// `store/…` with their sidecar folders, and the report folder the lock names.
   ///
-  /// Throws when the lock is missing or an artifact it references is missing, corrupt or not the
-  /// one the lock recorded: an archive is complete or not written.
+  /// Throws when the lock is missing, an artifact it references is missing, corrupt or not the one
+  /// the lock recorded, or the report folder it names (or the report's sidecar folder) is missing: an
+  /// archive is complete or not written.
   public func archiveMembers(pipelinesFolder: String = "Pipelines") throws -> [ArchiveBuilder.Member] {
     let lock = try requireLock()
     let sources = try manifestFiles(pipelinesFolder: pipelinesFolder) + [lockURL.standardizedFileURL]
@@ -78,16 +80,27 @@ extension PipelineSession {
           throw PipelineError.archiveIncomplete(path: url.path, reason: "\(name) \(role): \(problem)")
         }
         members.append(storeMember(url))
+        // The sidecar folder (a report's Markdown, CSV and plots): `verify` checks it in the archive too.
+        let sidecar = SidecarFolder.url(for: url)
+        if FileManager.default.fileExists(atPath: sidecar.path) {
+          members.append(storeMember(sidecar))
+        } else if name == Self.reportRun, lock.reportFolder != nil {
+          throw PipelineError.archiveIncomplete(
+            path: sidecar.path,
+            reason: "\(name) \(role): its sidecar folder, which the report folder is copied from, is missing")
+        }
       }
       members.append(storeMember(store.recordURL(key: entry.key)))
     }
-    if let folder = lock.reportFolder {
-      let url = lockURL.deletingLastPathComponent().appendingPathComponent(folder).standardizedFileURL
-      if FileManager.default.fileExists(atPath: url.path) {
-        let inside = url.path.hasPrefix(base.path + "/")
-        let path = inside ? Self.relative(url, to: base) : "report/\(url.lastPathComponent)"
-        members.append(ArchiveBuilder.Member(source: url, path: path))
+    if let folder = reportFolderURL(lock) {
+      guard FileManager.default.fileExists(atPath: folder.path) else {
+        throw PipelineError.archiveIncomplete(
+          path: folder.path, reason: "the report folder the lock names (report_folder) is missing; "
+            + "`amf-pipeline run \(manifestURL.path)` publishes it again")
       }
+      let inside = folder.path.hasPrefix(base.path + "/")
+      let path = inside ? Self.relative(folder, to: base) : "report/\(folder.lastPathComponent)"
+      members.append(ArchiveBuilder.Member(source: folder, path: path))
     }
     return members
   }

@@ -88,6 +88,7 @@ public enum StageDriver {
   {
     let kind = S.kind
     let outputs = try outputPaths(request.outputs, roles: kind.outputRoles)
+    try refuseOutputsOverInputs(outputs, inputs: request.inputs, roles: kind.outputRoles)
     let (params, canonical) = try resolveParams(stage, request: request)
     let inputs = try readInputs(request.inputs, kind: kind)
     BLASRuntime.setThreadCount(1)
@@ -170,6 +171,34 @@ public enum StageDriver {
       throw StageError.invalidOutputs(reason: "two outputs share one path", roles: roles)
     }
     return resolved
+  }
+
+  /// Throws `invalidOutputs` when an output is one of the inputs: the same path once symlinks are
+  /// resolved, or the same file (device and inode, so hard links count too). Writing it would replace the
+  /// input with the result computed from it.
+  static func refuseOutputsOverInputs(_ outputs: [(role: String, url: URL)], inputs: [String], roles: [String]) throws {
+    func identity(_ path: String) -> (dev_t, ino_t)? {
+      var status = stat()
+      return stat(path, &status) == 0 ? (status.st_dev, status.st_ino) : nil
+    }
+    func resolved(_ url: URL) -> String {
+      url.deletingLastPathComponent().resolvingSymlinksInPath()
+        .appendingPathComponent(url.lastPathComponent).resolvingSymlinksInPath().standardizedFileURL.path
+    }
+    for argument in inputs {
+      let parts = argument.split(separator: "=", maxSplits: 1).map(String.init)
+      guard parts.count == 2, !parts[1].isEmpty else { continue }
+      let input = URL(fileURLWithPath: parts[1])
+      let inputIdentity = identity(input.path)
+      for output in outputs {
+        var sameFile = false
+        if let inputIdentity, let outputIdentity = identity(output.url.path) { sameFile = inputIdentity == outputIdentity }
+        guard sameFile || resolved(output.url) == resolved(input) else { continue }
+        throw StageError.invalidOutputs(
+          reason: "\(output.url.path) is also --input \(parts[0]); writing it would replace that input with the "
+            + "result computed from it, so choose another output path", roles: roles)
+      }
+    }
   }
 
   /// Reads every `--input role=path`, checking the role is one `kind` reads and the artifact its kind.
