@@ -26,6 +26,8 @@ public struct GarbageCollector: Sendable {
     public var kept: Int
     /// Whether nothing was deleted.
     public var dryRun: Bool
+    /// Files `run` moved aside into the store's quarantine (never deleted by `gc`: someone put them there).
+    public var quarantined: [Store.Entry] = []
 
     /// The bytes freed (or that a dry run would free).
     public var bytesFreed: Int64 { removed.reduce(0) { $0 + $1.bytes } }
@@ -79,6 +81,11 @@ public struct GarbageCollector: Sendable {
     defer { storeLock.release() }
     let referenced = try referencedKeys()
     var report = Report(locks: locks, referenced: referenced.count, removed: [], busy: [], kept: 0, dryRun: dryRun)
+    let quarantine = store.quarantine
+    for name in ((try? FileManager.default.contentsOfDirectory(atPath: quarantine.path)) ?? []).sorted() {
+      let url = quarantine.appendingPathComponent(name)
+      report.quarantined.append(Store.Entry(key: name, files: [url], bytes: Store.size(of: url)))
+    }
     for entry in store.entries() {
       if referenced.contains(entry.key) {
         report.kept += 1

@@ -50,6 +50,11 @@ import Testing
     #expect(try Data(contentsOf: fixture.store.quarantine.appendingPathComponent(moved[0])) == foreign)
     let report = LockVerifier(store: fixture.store, hasher: FileBytesHasher()).verify(fixture.lock)
     #expect(report.findings.isEmpty)
+    // gc lists the moved-aside file and keeps it.
+    let collected = try GarbageCollector(store: fixture.store, locks: [fixture.lockURL]).collect(dryRun: false)
+    #expect(collected.removed.isEmpty)
+    #expect(collected.quarantined.map(\.bytes) == [Int64(foreign.count)])
+    #expect(FileManager.default.fileExists(atPath: fixture.store.quarantine.appendingPathComponent(moved[0]).path))
   }
 
   /// An output whose run record is gone (a kill between the stage's exit and the record): recomputed, and

@@ -71,6 +71,9 @@ public struct SlurmJobExecution: Sendable {
     let graph = try StageGraph(all.order.filter { needed.contains($0.name) })
     let store = Store(root: URL(fileURLWithPath: submission.storePath))
     let lockURL = URL(fileURLWithPath: submission.lockPath)
+    // As a local `run`: from planning to the lock entry, `gc` must not collect what this job reads or writes.
+    let storeLock = try store.useLock(exclusive: false, wait: true)
+    defer { storeLock?.release() }
     let states = Dictionary(uniqueKeysWithValues: Planner(
       graph: graph, store: store, lock: LockFile(manifest: plan.name), hasher: hasher).states().map { ($0.name, $0.state) })
     var inputHashes: [String: String] = [:]
