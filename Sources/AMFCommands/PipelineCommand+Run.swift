@@ -10,7 +10,8 @@ public struct RunCommand: AsyncParsableCommand {
     commandName: "run", abstract: "Run whatever is stale in a manifest (or study), in parallel, then write its lock.")
 
   @OptionGroup var options: PipelineOptions
-  @Option(help: "Stage runs in parallel (each with one BLAS thread); default: the core count.")
+  // `.unconditional`: `--jobs -1` is a value to refuse with a message, not a flag ("Missing value").
+  @Option(parsing: .unconditional, help: "Stage runs in parallel (each with one BLAS thread, 1…1024); default: the core count.")
   var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
   @Flag(help: "Show what would run, and why, without running it.") var dryRun = false
   @Option(parsing: .upToNextOption, help: "Rerun these stage kinds, run names or name prefixes.")
@@ -26,7 +27,7 @@ public struct RunCommand: AsyncParsableCommand {
   public init() {}
 
   public func validate() throws {
-    guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+    guard (1...1024).contains(jobs) else { throw ValidationError("--jobs must be in 1…1024, found \(jobs)") }
     if executor == .local, !slurm.isEmpty {
       throw ValidationError("--slurm-… and --sbatch-arg options need --executor slurm")
     }

@@ -141,7 +141,8 @@ public final class Executor: @unchecked Sendable {
             outcome = .failed(exitCode: -1, log: "\(error)")
           }
           outcomes[name] = outcome
-          log("FAILED \(name): \(error)")
+          // After SIGINT/SIGTERM the stages die of the run's own SIGTERM: stopped, not failed.
+          log(isCancelled ? "stopped \(name) (interrupted)" : "FAILED \(name): \(error)")
           if !keepGoing { stopped = true }
         }
       }

@@ -38,6 +38,15 @@ import Testing
     #expect(try SelectCommand.parse(["--seed", "18446744073709551615"]).options.seed == UInt64.max)
   }
 
+  @Test func jobsOutOfRangeIsRefusedWithItsValue() throws {
+    for (value, shown) in [("-1", "-1"), ("0", "0"), ("5000", "5000")] {
+      let result = try Self.pipeline(["run", "/nonexistent.yaml", "--jobs", value])
+      #expect(result.status == 64, "\(result.standardError)")
+      #expect(result.standardError.contains("--jobs must be in 1…1024, found \(shown)"), "\(result.standardError)")
+      #expect(!result.standardError.contains("Missing value"))
+    }
+  }
+
   @Test func aOneCharacterKeyPrefixIsTooShort() throws {
     let result = try Self.pipeline(["show", "3", "--store", "/nonexistent-store"])
     #expect(result.status == 64)
