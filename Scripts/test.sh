@@ -19,3 +19,5 @@ tested=$(date +%s)
 # The Slurm executor against a real one-node Slurm (skipped, and said so, where none can be started).
 Scripts/test-slurm.sh "$(swift build --show-bin-path)/amf-pipeline"
 echo "test.sh: build $((built - start)) s, tests $((tested - built)) s, Slurm $(($(date +%s) - tested)) s" >&2
+# Fault injection, quick form (kills, bit flips, store swaps, gc during a run, full disk, bad locks and manifests; long form: Benchmarks/fault-injection.sh).
+if [[ ${AMF_SKIP_FAULT_INJECTION:-0} == 1 ]]; then echo "fault-injection: SKIPPED: AMF_SKIP_FAULT_INJECTION=1 is set" >&2; else Scripts/fault-injection.sh "$(swift build --show-bin-path)/amf-pipeline" --quick; fi
