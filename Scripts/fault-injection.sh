@@ -528,14 +528,14 @@ full_disk_run() {
       problems=1; bad "$what: ${line%%: log*}: its log ends in $(stage_log_errors "$log") error lines, not one: $(grep -v '^amf-[a-z]*: \[' "$log" | head -c 400 | tr '\n' '|')"
     fi
   done < <(grep '^FAILED ' "$work/full.out")
-  ((failed)) || { bad "$what: run exited $rc without a FAILED line naming a log: $(said)"; return; }
-  ((problems == 0)) || return 0
-  # Nothing half-written at any key: every .h5 matches its record. Then free the space and complete.
-  check_records "$dir/store" "$what" || return 0
+  ((failed)) || { bad "$what: run exited $rc without a FAILED line naming a log: $(said)"; problems=1; }
+  # Nothing half-written at any key: every .h5 matches its record. Then free the space and complete
+  # (checked even after a failure above, so that the report says whether anything was lost).
+  check_records "$dir/store" "$what" || problems=1
   cp -a "$dir/store" "$dir/store.copy"
   umount "$dir/store" && rmdir "$dir/store" && mv "$dir/store.copy" "$dir/store"
-  recovers "$dir" "$what, then the store on a normal disk" || return 0
-  disk_ok=$((disk_ok + 1))
+  recovers "$dir" "$what, then the store on a normal disk" || problems=1
+  ((problems)) || disk_ok=$((disk_ok + 1))
 }
 if [[ $(id -u) != 0 ]]; then
   disk_line="full-disk SKIPPED (not root: cannot mount a tmpfs)"
