@@ -104,7 +104,9 @@ let package = Package(
     .testTarget(name: "AMFPolicyTests", dependencies: ["AMFPolicy", "AMFArtifacts", "AMFTestSupport"]),
     .testTarget(
       name: "AMFCommandsTests",
-      dependencies: ["AMFCommands", "AMFStages", "AMFPipeline", "AMFEnvironments", "AMFTestSupport"]),
+      dependencies: [
+        "AMFCommands", "AMFStages", "AMFPipeline", "AMFEnvironments", "AMFArtifacts", "AMFCore", "AMFTestSupport",
+      ]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -20,7 +20,7 @@ import Foundation
 /// | 65 | bad input data: missing, truncated, corrupt or mistyped artifact; invalid parameters |
 /// | 69 | the stage is not available in this build |
 /// | 70 | internal error, e.g. a numerical failure (training diverged) |
-/// | 74 | I/O error: libhdf5 crashed while writing an artifact (a full disk); nothing was written |
+/// | 74 | I/O error: the disk is full (ENOSPC), or libhdf5 crashed while writing; nothing was written |
 /// | 75 | temporary failure: `gc` found the store in use by a running `run`; try again later |
 public enum ExitStatus {
   public static let success: Int32 = 0
@@ -30,10 +30,13 @@ public enum ExitStatus {
   public static let software: Int32 = 70
   public static let stageFailed: Int32 = 1
   public static let temporaryFailure: Int32 = 75
+  public static let ioError: Int32 = 74
 
   /// The exit code for `error`.
   public static func code(for error: any Error) -> Int32 {
-    switch error {
+    // A full disk is an I/O failure, whichever layer met ENOSPC (HDF5's error stack or a plain write).
+    if "\(error)".contains(String(cString: strerror(ENOSPC))) { return ioError }
+    return switch error {
     case is ArtifactError: dataError
     case PipelineError.stageFailed: stageFailed
     case PipelineError.toolFailed: software
@@ -59,8 +62,17 @@ public enum ExitStatus {
 
   /// Prints `error` as one line on stderr, prefixed by the command's name, and returns the exit to throw.
   public static func report(_ error: any Error, command: String) -> ExitCode {
-    let line = "\(command): error: \(error)\n"
-    FileHandle.standardError.write(Data(line.utf8))
+    FileHandle.standardError.write(Data(line(for: error, command: command).utf8))
     return ExitCode(code(for: error))
+  }
+
+  /// The one line `report` prints: newlines inside the error (libhdf5's error stack has them) folded into
+  /// spaces; a full disk said first, with the detail cut at 400 characters.
+  static func line(for error: any Error, command: String) -> String {
+    let text = "\(error)".split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+      .joined(separator: " ")
+    let diskFull = text.contains(String(cString: strerror(ENOSPC)))
+    let shown = diskFull && text.count > 400 ? String(text.prefix(400)) + " …" : text
+    return "\(command): error: " + (diskFull ? "the disk is full: free space, then rerun (\(shown))" : text) + "\n"
   }
 }

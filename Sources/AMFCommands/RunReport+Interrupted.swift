@@ -21,7 +21,7 @@ extension RunReport {
     guard case .failed(let code, let log) = outcome else { return nil }
     return wasStopped(outcome, in: summary)
       ? "interrupted \(name) (stopped by the interrupt; rerun to finish it): log \(log)"
-      : "FAILED \(name) (exit \(code)): log \(log)"
+      : "FAILED \(name) (\(code > 128 ? PipelineError.exitDescription(code) : "exit \(code)")): log \(log)"
   }
 
   /// The number of failed runs and of runs the interrupt stopped.

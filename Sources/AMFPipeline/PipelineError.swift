@@ -1,3 +1,5 @@
+import Foundation
+
 /// Errors of the pipeline engine, each naming what is wrong and how to fix it.
 public enum PipelineError: Error, Hashable, Sendable, CustomStringConvertible {
   /// Two stage runs share a name.
@@ -39,7 +41,7 @@ public enum PipelineError: Error, Hashable, Sendable, CustomStringConvertible {
     case .cycle(let path):
       "the stage runs form a cycle: \(path.joined(separator: " → ")); an output cannot feed its own producer"
     case .stageFailed(let name, let exitCode, let log):
-      "stage run '\(name)' failed with exit code \(exitCode); see its log: \(log)"
+      "stage run '\(name)' \(Self.exitDescription(exitCode)); see its log: \(log)"
     case .missingOutput(let name, let role, let path, let reason):
       "stage run '\(name)' exited 0 but its output '\(role)' at \(path) is unusable (\(reason))"
     case .unreadable(let path, let reason):
@@ -59,5 +61,18 @@ public enum PipelineError: Error, Hashable, Sendable, CustomStringConvertible {
     case .toolFailed(let tool, let status, let detail):
       "\(tool) failed with exit status \(status): \(detail)"
     }
+  }
+}
+
+extension PipelineError {
+  /// "failed with exit code 65", or "was killed by signal 11 (SIGSEGV)" for a status of 128 + a signal.
+  public static func exitDescription(_ code: Int32) -> String {
+    guard code > 128, code < 128 + 65 else { return "failed with exit code \(code)" }
+    let signal = code - 128
+    let names: [Int32: String] = [
+      SIGSEGV: "SIGSEGV", SIGBUS: "SIGBUS", SIGABRT: "SIGABRT", SIGILL: "SIGILL", SIGFPE: "SIGFPE",
+      SIGKILL: "SIGKILL", SIGTERM: "SIGTERM", SIGINT: "SIGINT",
+    ]
+    return "was killed by signal \(signal)" + (names[signal].map { " (\($0))" } ?? "")
   }
 }

@@ -75,7 +75,11 @@ public final class SubprocessStageRunner: StageRunner, @unchecked Sendable {
     return try await withCheckedThrowingContinuation { continuation in
       process.terminationHandler = { [weak self] finished in
         self?.forget(finished.processIdentifier)
-        continuation.resume(returning: finished.terminationStatus)
+        // A stage killed by a signal reports 128 + the signal, as a shell does (Foundation gives the bare
+        // signal number, indistinguishable from an exit status).
+        let status = finished.terminationReason == .uncaughtSignal
+          ? 128 + finished.terminationStatus : finished.terminationStatus
+        continuation.resume(returning: status)
       }
       do {
         try process.run()

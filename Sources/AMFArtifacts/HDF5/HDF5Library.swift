@@ -8,11 +8,20 @@ import Foundation
 /// HDF5's automatic error printing so that failures surface as typed errors instead of stderr noise.
 enum HDF5Library {
   private static let lock = NSLock()
+  /// Whether `H5dont_atexit` has been called (guarded by `lock`).
+  nonisolated(unsafe) private static var teardownDisabled = false
 
   /// Runs `body` while holding the package's HDF5 lock.
   static func serialized<T>(_ body: () throws(ArtifactError) -> T) throws(ArtifactError) -> T {
     lock.lock()
     defer { lock.unlock() }
+    if !teardownDisabled {
+      // libhdf5's atexit handler closes files still open at exit; a file whose close failed (a full disk)
+      // is closed again there and crashes it, outside any guard (issue #17). Every file amf opens is closed
+      // on every path, and writes go to temporaries, so there is nothing for the handler to save.
+      _ = H5dont_atexit()
+      teardownDisabled = true
+    }
     _ = H5Eset_auto2(amf_h5e_default(), nil, nil)
     return try body()
   }
