@@ -1,5 +1,6 @@
 import AMFCore
 import AMFEnvironments
+import AMFReport
 import ArgumentParser
 import Foundation
 
@@ -68,7 +69,7 @@ struct EnvironmentPicture {
     }
     let title = "\(type(of: environment).id.rawValue): \(environment.taskCount) tasks, H = \(environment.horizon), "
       + String(format: "expert success: min over tasks %.0f%%", 100 * (rates.min() ?? 0))
-    var plot = SVGPlot(title: title, xRange: range(points.map(\.x)), yRange: range(points.map(\.y)))
+    var plot = SVGPlot(mapTitle: title, xRange: range(points.map(\.x)), yRange: range(points.map(\.y)))
     drawTasks(&plot, goals: goals)
     for (episode, path) in zip(episodes, paths) {
       plot.polyline(path, color: color(episode.task), width: 1.6, opacity: 0.85)
@@ -76,10 +77,10 @@ struct EnvironmentPicture {
       plot.circle(x: path[path.count - 1].x, y: path[path.count - 1].y, radius: 3, fill: color(episode.task),
                   stroke: "black")
     }
-    plot.legendEntry("line", color: "hsl(0, 75%, 42%)", label: "expert path (colour = task)")
-    plot.legendEntry("dot", color: "black", label: "start")
-    plot.legendEntry("dot", color: "hsl(0, 75%, 42%)", label: "end of the path")
-    return plot.render()
+    plot.legendEntry(.line, color: "hsl(0, 75%, 42%)", label: "expert path (colour = task)")
+    plot.legendEntry(.dot, color: "black", label: "start")
+    plot.legendEntry(.dot, color: "hsl(0, 75%, 42%)", label: "end of the path")
+    return plot.mapDocument()
   }
 
   private func drawTasks(_ plot: inout SVGPlot, goals: [(x: Double, y: Double)]) {
@@ -94,10 +95,10 @@ struct EnvironmentPicture {
       plot.polyline(ring, color: "#888", width: 1, dash: "4 3")
       plot.polyline([(0, 0), (reacher.upperLength, 0), (reacher.upperLength + reacher.lowerLength, 0)],
                     color: "#444", width: 5, opacity: 0.35)
-      plot.legendEntry("dashed", color: "#888", label: "target ring r = 0.7")
-      plot.legendEntry("line", color: "#bbb", label: "arm at q = 0 (start)")
+      plot.legendEntry(.dashed, color: "#888", label: "target ring r = 0.7")
+      plot.legendEntry(.line, color: "#bbb", label: "arm at q = 0 (start)")
     } else {
-      plot.legendEntry("dashed", color: "#888", label: "success radius")
+      plot.legendEntry(.dashed, color: "#888", label: "success radius")
     }
     for (task, goal) in goals.enumerated() {
       let radius = (environment as? Reacher)?.successRadius ?? (environment as? Integrator2D)?.successRadius ?? 0.05
@@ -106,9 +107,9 @@ struct EnvironmentPicture {
       // Labels go outside the circle of goals, or inside the ring where the reacher's paths run outside.
       let norm = max((goal.x * goal.x + goal.y * goal.y).squareRoot(), 1e-9)
       let factor = environment is Reacher ? 1 - 0.13 / norm : 1 + 0.17 / norm
-      plot.text("\(task)", x: goal.x * factor, y: goal.y * factor, color: color(task))
+      plot.label("\(task)", x: goal.x * factor, y: goal.y * factor, color: color(task))
     }
-    plot.legendEntry("ring", color: "black", label: "goal of task k (label k)")
+    plot.legendEntry(.ring, color: "black", label: "goal of task k (label k)")
   }
 
   private func drawKitchen(_ plot: inout SVGPlot, _ kitchen: Kitchen) {
@@ -128,11 +129,11 @@ struct EnvironmentPicture {
         (0, 0.08, "middle"), (-0.07, -0.04, "end"), (0, 0.42, "middle"), (0.15, 0.09, "middle"), (0.05, 0.08, "middle"),
       ]
       let (dx, dy, anchor) = task < placements.count ? placements[task] : (0, 0.08, "middle")
-      plot.text("\(task) \(appliance.name)", x: start.x + dx, y: start.y + dy, anchor: anchor, color: color(task))
+      plot.label("\(task) \(appliance.name)", x: start.x + dx, y: start.y + dy, anchor: anchor, color: color(task))
     }
-    plot.legendEntry("square", color: "#ccc", label: "handle, closed (θ = 0)")
-    plot.legendEntry("ring", color: "black", label: "handle, open (θ = 1)")
-    plot.legendEntry("line", color: "#ddd", label: "articulation path")
-    plot.legendEntry("dashed", color: "#999", label: "hinge of an arc")
+    plot.legendEntry(.square, color: "#ccc", label: "handle, closed (θ = 0)")
+    plot.legendEntry(.ring, color: "black", label: "handle, open (θ = 1)")
+    plot.legendEntry(.line, color: "#ddd", label: "articulation path")
+    plot.legendEntry(.dashed, color: "#999", label: "hinge of an arc")
   }
 }
