@@ -116,7 +116,8 @@ let package = Package(
       dependencies: [
         "AMFStudy", "AMFStages", "AMFReport", "AMFPipeline", "AMFArtifacts", "AMFSelection", "AMFCore",
         "AMFTestSupport",
-      ]),
+      ],
+      exclude: ["Goldens"]),
     .testTarget(name: "AMFSelectionTests", dependencies: ["AMFSelection", "AMFCore", "AMFNumerics", "AMFTestSupport"]),
     .testTarget(name: "AMFPolicyTests", dependencies: ["AMFPolicy", "AMFArtifacts", "AMFTestSupport"]),
     .testTarget(
