@@ -31,3 +31,55 @@ import Testing
     #expect(Calibration(units: []).means(covered: true) == nil)
   }
 }
+
+/// Edge cases of the calibration statistics, by hand.
+@Suite struct CalibrationEdgeTests {
+  func calibration(_ predicted: [Double], _ realized: [Double]) -> Calibration {
+    Calibration(units: zip(predicted, realized).map { .init(predicted: $0, realized: $1, covered: true) })
+  }
+
+  @Test func ranksShareTheirAverageOnTies() {
+    #expect(Calibration.ranks([]) == [])
+    #expect(Calibration.ranks([5]) == [1])
+    #expect(Calibration.ranks([30, 10, 20]) == [3, 1, 2])
+    // Two 7s take ranks 2 and 3 → 2.5 each; three 1s take 1 … 3 → 2 each.
+    #expect(Calibration.ranks([9, 7, 7, 0.5]) == [4, 2.5, 2.5, 1])
+    #expect(Calibration.ranks([1, 1, 1]) == [2, 2, 2])
+  }
+
+  @Test func correlationNeedsThreeUnitsAndSpreadOnBothSides() {
+    #expect(calibration([1, 2], [1, 2]).pearson == nil)
+    #expect(calibration([1, 2, 3], [4, 4, 4]).pearson == nil)
+    #expect(calibration([2, 2, 2], [1, 2, 3]).spearman == nil)
+    #expect(Calibration.correlation([1, 2, 3], [1, 2]) == nil)
+  }
+
+  @Test func perfectAndReversedOrderGivePlusAndMinusOne() throws {
+    #expect(abs(try #require(calibration([1, 2, 3], [10, 20, 30]).pearson) - 1) < 1e-12)
+    // Monotone but not linear: Spearman is exactly 1, Pearson below it.
+    let curved = calibration([1, 2, 3, 4], [1, 2, 4, 100])
+    #expect(try #require(curved.spearman) == 1)
+    #expect(try #require(curved.pearson) < 0.9)
+    #expect(abs(try #require(calibration([1, 2, 3], [3, 2, 1]).spearman) + 1) < 1e-12)
+  }
+
+  @Test func unitsSkipPicksWithoutScoresAndSortByTask() {
+    // Pick 2 has no score row; tasks come out in increasing order whatever the pick order.
+    let units = Calibration.units(
+      selected: [3, 1, 0], scores: [[0, 0, 0, 2], [0, 5, 0, 0]], before: [0, 0.25, 0, 0.5], after: [1, 0.5, 0, 0.25],
+      covered: [3])
+    #expect(units == [
+      .init(predicted: 5, realized: 0.25, covered: false), .init(predicted: 2, realized: -0.25, covered: true),
+    ])
+  }
+
+  @Test func meansSplitCoveredFromUncovered() throws {
+    let units = Calibration(units: [
+      .init(predicted: 1, realized: 0.5, covered: true), .init(predicted: 3, realized: -0.5, covered: false),
+      .init(predicted: 5, realized: 0.25, covered: false),
+    ])
+    let uncovered = try #require(units.means(covered: false))
+    #expect(uncovered.predicted == 4 && uncovered.realized == -0.125 && uncovered.count == 2)
+    #expect(try #require(units.means(covered: true)).count == 1)
+  }
+}
