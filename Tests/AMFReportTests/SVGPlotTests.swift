@@ -1,3 +1,4 @@
+import AMFCore
 import Testing
 
 @testable import AMFReport
@@ -199,5 +200,23 @@ import Testing
     #expect(document.contains("<rect x=\"491.0\" y=\"95.0\" width=\"10\" height=\"10\" fill=\"c\" stroke=\"black\"/>"))
     #expect(document.contains("<circle cx=\"496.0\" cy=\"120.0\" r=\"5\" fill=\"white\" stroke=\"d\" stroke-width=\"1.5\"/>"))
     #expect(document.hasSuffix("font-size=\"11\">four</text>\n</svg>\n"))
+  }
+}
+
+/// Data-derived plot geometry of the report's AUC and demonstration plots.
+@Suite struct ReportPlotGeometryTests {
+  @Test func aucPlotShowsEachArmsIntervalAsText() throws {
+    let svg = try SummaryFixture.summary().aucPlot()
+    #expect(svg.hasPrefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg "))
+    #expect(svg.contains(">amf</text>") && svg.contains(">uniform</text>"))
+    #expect(svg.components(separatedBy: "<svg ").count == 2 && svg.hasSuffix("</svg>\n"))
+  }
+
+  @Test func plotsEscapeArmNames() throws {
+    let arm = try SummaryFixture.arm("a<b>&c", finalSuccess: [1, 1], finalDemos: [0, 2])
+    let summary = try ReportSummary.compute([arm], settings: ReportSettings(), seed: Seed(1))
+    for svg in [summary.successPlot(), summary.aucPlot(), summary.taskDemosPlot()] {
+      #expect(svg.contains("a&lt;b&gt;&amp;c") && !svg.contains("a<b>&c"))
+    }
   }
 }
