@@ -1,7 +1,8 @@
 // swift-tools-version:6.0
 // The amf package: one library split into layered modules, seven stage executables and a benchmark tool.
 // Layering (lower first): CHDF5, CBLAS → AMFCore → AMFNumerics, AMFArtifacts, AMFEnvironments →
-// AMFPolicy, AMFSelection (AMF math), AMFPipeline (generic engine), AMFReport (report statistics, tables, SVG)
+// AMFPolicy, AMFSelection (AMF math), AMFPipeline (generic engine), AMFReport (report statistics, tables, SVG,
+// environment pictures)
 // → AMFStages (the six stages and their params) → AMFStudy (manifests, expansion, sessions, plans, diagnostics)
 // → AMFCommands → executables.
 // See README.md ("Layout") and ../shared/style/HOUSE-STYLE.md §3.1.
@@ -62,7 +63,8 @@ let package = Package(
       dependencies: ["AMFCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Yams", package: "Yams")],
       swiftSettings: optimizedEvenInDebug),
     .target(
-      name: "AMFReport", dependencies: ["AMFCore", "AMFNumerics", "AMFArtifacts"], swiftSettings: optimizedEvenInDebug),
+      name: "AMFReport", dependencies: ["AMFCore", "AMFNumerics", "AMFArtifacts", "AMFEnvironments"],
+      swiftSettings: optimizedEvenInDebug),
     .target(
       name: "AMFStages",
       dependencies: [
@@ -110,7 +112,7 @@ let package = Package(
       dependencies: ["AMFStages", "AMFReport", "AMFEnvironments", "AMFPolicy", "AMFArtifacts", "AMFTestSupport"],
       exclude: ["Goldens"]),
     .testTarget(
-      name: "AMFReportTests", dependencies: ["AMFReport", "AMFArtifacts", "AMFCore", "AMFTestSupport"]),
+      name: "AMFReportTests", dependencies: ["AMFReport", "AMFArtifacts", "AMFCore", "AMFEnvironments", "AMFTestSupport"]),
     .testTarget(
       name: "AMFStudyTests",
       dependencies: [

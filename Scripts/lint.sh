@@ -31,7 +31,7 @@ forbid() {  # forbid MODULE IMPORT…: MODULE imports none of IMPORT…
     [ -z "$hits" ] || fail "$module imports $imported (a layer above it or beside it): $hits"
   done
 }
-forbid AMFReport AMFPipeline AMFStages AMFStudy AMFCommands AMFPolicy AMFSelection AMFEnvironments
+forbid AMFReport AMFPipeline AMFStages AMFStudy AMFCommands AMFPolicy AMFSelection
 forbid AMFStages AMFStudy AMFCommands
 forbid AMFStudy AMFCommands
 forbid AMFPipeline AMFNumerics AMFPolicy AMFEnvironments AMFSelection AMFArtifacts AMFReport AMFStages AMFStudy
