@@ -40,4 +40,27 @@ import Testing
     #expect(picture.color(0) == "hsl(0, 75%, 42%)" && picture.color(6) == "hsl(180, 75%, 42%)")
     #expect(svg.contains(">goal of task k (label k)</text>") && svg.contains(">success radius</text>"))
   }
+
+  @Test func reacherShowsItsTargetRingAndArm() throws {
+    let environment = try EnvironmentID.reacher.make()
+    let svg = try EnvironmentPicture.ofExpert(in: environment, seed: Seed(1), drawn: 1, rates: Array(repeating: 1, count: 12))
+      .svg()
+    #expect(svg.contains(">target ring r = 0.7</text>") && svg.contains(">arm at q = 0 (start)</text>"))
+    #expect(!svg.contains(">success radius</text>"))
+    // The ring, the arm and one path per task.
+    #expect(svg.components(separatedBy: "<polyline").count - 1 == 2 + 12)
+    #expect(svg.contains("min over tasks 100%"))
+  }
+
+  @Test func kitchenShowsAppliancesHandlesAndHinges() throws {
+    let environment = try EnvironmentID.kitchen.make()
+    let svg = try EnvironmentPicture.ofExpert(in: environment, seed: Seed(1), drawn: 1, rates: [1, 1, 1, 1, 0.8]).svg()
+    #expect(svg.contains(">kitchen: 5 tasks, H = \(environment.horizon), expert success: min over tasks 80%</text>"))
+    for label in ["handle, closed (θ = 0)", "handle, open (θ = 1)", "articulation path", "hinge of an arc"] {
+      #expect(svg.contains(">\(label)</text>"), "\(label)")
+    }
+    // One closed-handle square per appliance (the legend's square is a plain rect without stroke-width).
+    #expect(svg.components(separatedBy: "stroke=\"black\" stroke-width=\"0.8\"/>").count - 1 == 5)
+    #expect(!svg.contains(">goal of task k (label k)</text>"))
+  }
 }

@@ -171,4 +171,23 @@ enum SummaryFixture {
     #expect(try group.dataset(at: "/comparisons/uniform/auc_diff_per_seed").shape == [2])
     #expect(throws: (any Error).self) { try group.dataset(at: "/comparisons/amf/seeds") }
   }
+
+  @Test func markdownWithoutAmfHasNoPairedSectionAndNoPlots() throws {
+    let summary = try ReportSummary.compute(
+      [try SummaryFixture.arm("uniform", finalSuccess: [1, 0.5], finalDemos: [1, 1])], settings: ReportSettings(),
+      seed: Seed(0))
+    let text = summary.markdown(plots: [])
+    #expect(!text.contains("Paired differences") && !text.contains("## Plots"))
+    #expect(text.contains("(10000 resamples, seeded)"))
+    #expect(text.contains("| uniform | 2 | 2 | 0.625 [0.625, 0.625] | 0.750 [0.750, 0.750] |\n"))
+    #expect(text.contains("| 0 | 1.000 | 1.0 |\n| 1 | 0.500 | 1.0 |\n"))
+  }
+
+  @Test func summaryCSVWithoutAmfLeavesEveryDifferenceEmpty() throws {
+    let summary = try ReportSummary.compute(
+      [try SummaryFixture.arm("uniform", finalSuccess: [1, 0.5], finalDemos: [1, 1])], settings: ReportSettings(),
+      seed: Seed(0))
+    #expect(summary.summaryCSV().split(separator: "\n").last == "uniform,2,0.625,0.625,0.625,0.75,0.75,0.75,,,,,,,,,,")
+    #expect((try summary.contentGroup()).attributes["reference_arm"] == .scalar(""))
+  }
 }
