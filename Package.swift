@@ -116,8 +116,8 @@ let package = Package(
     .testTarget(
       name: "AMFStudyTests",
       dependencies: [
-        "AMFStudy", "AMFStages", "AMFReport", "AMFPipeline", "AMFArtifacts", "AMFSelection", "AMFCore",
-        "AMFTestSupport",
+        "AMFStudy", "AMFStages", "AMFReport", "AMFPipeline", "AMFArtifacts", "AMFSelection", "AMFEnvironments",
+        "AMFPolicy", "AMFCore", "AMFTestSupport",
       ],
       exclude: ["Goldens"]),
     .testTarget(name: "AMFSelectionTests", dependencies: ["AMFSelection", "AMFCore", "AMFNumerics", "AMFTestSupport"]),
