@@ -1,7 +1,10 @@
 // swift-tools-version:6.0
 // The amf package: one library split into layered modules, seven stage executables and a benchmark tool.
 // Layering (lower first): CHDF5, CBLAS → AMFCore → AMFNumerics, AMFArtifacts, AMFEnvironments →
-// AMFPolicy, AMFSelection (AMF math), AMFPipeline (generic engine) → AMFStages → AMFCommands → executables.
+// AMFPolicy, AMFSelection (AMF math), AMFPipeline (generic engine), AMFReport (report statistics, tables, SVG,
+// environment pictures)
+// → AMFStages (the six stages and their params) → AMFStudy (manifests, expansion, sessions, plans, diagnostics)
+// → AMFCommands → executables.
 // See README.md ("Layout") and ../shared/style/HOUSE-STYLE.md §3.1.
 import PackageDescription
 
@@ -60,16 +63,24 @@ let package = Package(
       dependencies: ["AMFCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Yams", package: "Yams")],
       swiftSettings: optimizedEvenInDebug),
     .target(
+      name: "AMFReport", dependencies: ["AMFCore", "AMFNumerics", "AMFArtifacts", "AMFEnvironments"],
+      swiftSettings: optimizedEvenInDebug),
+    .target(
       name: "AMFStages",
       dependencies: [
         "AMFCore", "AMFNumerics", "AMFArtifacts", "AMFEnvironments", "AMFPolicy", "AMFPipeline", "AMFSelection",
+        "AMFReport",
       ],
+      swiftSettings: optimizedEvenInDebug),
+    .target(
+      name: "AMFStudy",
+      dependencies: ["AMFCore", "AMFArtifacts", "AMFPipeline", "AMFSelection", "AMFReport", "AMFStages"],
       swiftSettings: optimizedEvenInDebug),
     .target(
       name: "AMFCommands",
       dependencies: [
         "AMFCore", "AMFNumerics", "AMFArtifacts", "AMFEnvironments", "AMFPolicy", "AMFPipeline", "AMFSelection",
-        "AMFStages", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "AMFReport", "AMFStages", "AMFStudy", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
     // MARK: - Executables (one @main each)
@@ -77,8 +88,8 @@ let package = Package(
     .executableTarget(
       name: "amf-bench",
       dependencies: [
-        "AMFCore", "AMFNumerics", "AMFArtifacts", "AMFEnvironments", "AMFPolicy", "AMFPipeline", "AMFSelection", "AMFStages",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "AMFCore", "AMFNumerics", "AMFArtifacts", "AMFEnvironments", "AMFPolicy", "AMFPipeline", "AMFSelection",
+        "AMFReport", "AMFStudy", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
     // MARK: - Tests
@@ -98,14 +109,23 @@ let package = Package(
     .testTarget(name: "AMFPipelineTests", dependencies: ["AMFPipeline", "AMFTestSupport"]),
     .testTarget(
       name: "AMFStagesTests",
-      dependencies: ["AMFStages", "AMFEnvironments", "AMFPolicy", "AMFArtifacts", "AMFTestSupport"],
+      dependencies: ["AMFStages", "AMFReport", "AMFEnvironments", "AMFPolicy", "AMFArtifacts", "AMFTestSupport"],
+      exclude: ["Goldens"]),
+    .testTarget(
+      name: "AMFReportTests", dependencies: ["AMFReport", "AMFArtifacts", "AMFCore", "AMFEnvironments", "AMFTestSupport"]),
+    .testTarget(
+      name: "AMFStudyTests",
+      dependencies: [
+        "AMFStudy", "AMFStages", "AMFReport", "AMFPipeline", "AMFArtifacts", "AMFSelection", "AMFEnvironments",
+        "AMFPolicy", "AMFCore", "AMFTestSupport",
+      ],
       exclude: ["Goldens"]),
     .testTarget(name: "AMFSelectionTests", dependencies: ["AMFSelection", "AMFCore", "AMFNumerics", "AMFTestSupport"]),
     .testTarget(name: "AMFPolicyTests", dependencies: ["AMFPolicy", "AMFArtifacts", "AMFTestSupport"]),
     .testTarget(
       name: "AMFCommandsTests",
       dependencies: [
-        "AMFCommands", "AMFStages", "AMFPipeline", "AMFEnvironments", "AMFArtifacts", "AMFCore", "AMFTestSupport",
+        "AMFCommands", "AMFStudy", "AMFStages", "AMFReport", "AMFPipeline", "AMFEnvironments", "AMFArtifacts", "AMFCore", "AMFTestSupport",
       ]),
   ],
   swiftLanguageModes: [.v6]

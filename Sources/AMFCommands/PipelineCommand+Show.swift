@@ -1,4 +1,5 @@
 import AMFStages
+import AMFStudy
 import ArgumentParser
 import Foundation
 

@@ -1,5 +1,6 @@
 import AMFPipeline
 import AMFStages
+import AMFStudy
 import ArgumentParser
 import Foundation
 

@@ -1,5 +1,6 @@
 import AMFArtifacts
 import AMFCore
+import AMFReport
 import Foundation
 
 /// `amf-report`: compare arms from their evaluations (AMF.md §7): success curves with bootstrap bands, AUC
@@ -23,7 +24,7 @@ public enum ReportStage: Stage {
 
   public static func run(_ inputs: StageInputs, params: ReportParams, context: StageContext) throws -> [StageOutput] {
     let arms = try ReportInputs.arms(inputs, params: params)
-    let summary = try ReportSummary.compute(arms, settings: params.report, seed: context.seed)
+    let summary = try ReportInputs.summary(of: arms, settings: params.report, seed: context.seed)
     let files = files(of: summary, rasterizer: .onPath(), progress: context.progress)
     context.progress.log(
       "reported \(arms.count) arms: " + summary.arms.map { "\($0.name) AUC \(ReportSummary.format($0.auc))" }

@@ -137,9 +137,9 @@ public enum StageDriver {
         throw StageError.unreadableParamsFile(path: path, reason: "cannot be read (\(error.localizedDescription))")
       }
     }
-    let document = try StageParameters.merged(
+    let document = try ParamsResolver.merged(
       fileText: fileText, filePath: request.paramsFile ?? "", overrides: request.params)
-    return try StageParameters.decode(S.Params.self, from: document)
+    return try ParamsResolver.decode(S.Params.self, from: document)
   }
 
   /// `--output` arguments as (role, file) pairs in `roles` order.
@@ -228,9 +228,9 @@ public enum StageDriver {
   /// The `--help` text of `stage`'s parameters: every key with its default, then each variant's extra or
   /// changed keys under its condition.
   public static func parameterHelp<S: Stage>(_: S.Type) -> String {
-    guard let defaults = try? StageParameters.flattened(S.defaultParams) else { return "" }
+    guard let defaults = try? ParamsResolver.flattened(S.defaultParams) else { return "" }
     let variants = S.parameterVariants.compactMap { variant in
-      (try? StageParameters.flattened(variant.params)).map { (variant.condition, $0) }
+      (try? ParamsResolver.flattened(variant.params)).map { (variant.condition, $0) }
     }
     let keys = defaults.map(\.key) + variants.flatMap { $0.1.map(\.key) }
     let width = min(40, (keys.map(\.count).max() ?? 0) + 2)

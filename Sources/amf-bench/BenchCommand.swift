@@ -11,7 +11,7 @@ struct BenchCommand: AsyncParsableCommand {
     abstract: "Measure the numeric kernels, the artifact layer, BC training and the pipeline engine (BENCHMARKS.md).",
     subcommands: [
       KernelsBench.self, ArtifactsBench.self, WriteArtifact.self, BCBench.self, RenderEnvironments.self,
-      PipelinePlan.self, PipelineEngineBench.self, SelectBench.self, StudyDiagnostics.self, MetaWorldBench.self,
+      PipelinePlan.self, PipelineEngineBench.self, SelectBench.self, StudyDiagnosticsCommand.self, MetaWorldBench.self,
     ])
 }
 

@@ -1,5 +1,6 @@
 import AMFCore
 import AMFPipeline
+import AMFStudy
 import ArgumentParser
 import Foundation
 
@@ -17,7 +18,7 @@ struct PipelineEngineBench: AsyncParsableCommand {
   @Option(help: "Folder for the temporary stores.") var folder = NSTemporaryDirectory()
 
   func run() async throws {
-    let graph = try StageGraph(BenchPlans.trivial(runs: runs, chained: chain, floats: 0))
+    let graph = try StageGraph(BenchmarkPlans.trivial(runs: runs, chained: chain, floats: 0))
     var scratch: [Double] = []
     var noOp: [Double] = []
     for repetition in 0..<max(1, repeats) {

@@ -141,12 +141,12 @@ import Testing
 
   @Test func helpListsEveryParameterWithItsDefault() throws {
     let finetune = try Executables.run("amf-finetune", ["--help"]).standardOutput
-    for (key, value) in try StageParameters.flattened(FinetuneParams()) {
+    for (key, value) in try ParamsResolver.flattened(FinetuneParams()) {
       #expect(finetune.contains(key) && finetune.contains(value), "\(key) = \(value)")
     }
     #expect(finetune.contains("finetune.alpha_lr") && finetune.contains("--demonstrations-from"))
     let evaluate = try Executables.run("amf-evaluate", ["--help"]).standardOutput
-    for (key, value) in try StageParameters.flattened(EvaluateParams()) {
+    for (key, value) in try ParamsResolver.flattened(EvaluateParams()) {
       #expect(evaluate.contains(key) && evaluate.contains(value), "\(key) = \(value)")
     }
   }

@@ -128,7 +128,7 @@ import Testing
 
   @Test func helpListsEveryParameterWithItsDefault() throws {
     let help = try Executables.run("amf-pretrain", ["--help"]).standardOutput
-    for (key, value) in try StageParameters.flattened(PretrainParams()) {
+    for (key, value) in try ParamsResolver.flattened(PretrainParams()) {
       #expect(help.contains(key) && help.contains(value), "\(key) = \(value)")
     }
     #expect(help.contains("pretrain.gp.lengthscale"))

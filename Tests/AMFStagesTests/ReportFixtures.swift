@@ -2,6 +2,7 @@ import AMFArtifacts
 import AMFCore
 import Foundation
 
+@testable import AMFReport
 @testable import AMFStages
 
 /// Hand-made evaluations for report tests.

@@ -5,6 +5,7 @@ import AMFTestSupport
 import Foundation
 import Testing
 
+@testable import AMFReport
 @testable import AMFStages
 
 @Suite struct ReportStageTests {
@@ -34,8 +35,8 @@ import Testing
   }
 
   @Test func aucRejectsCurvesThatDoNotSpanTheBudget() {
-    #expect(throws: StageError.self) { try ReportSummary.auc(demos: [0, 2], success: [0, 1], budget: 4, label: "a") }
-    #expect(throws: StageError.self) {
+    #expect(throws: ReportError.self) { try ReportSummary.auc(demos: [0, 2], success: [0, 1], budget: 4, label: "a") }
+    #expect(throws: ReportError.self) {
       try ReportSummary.auc(demos: [0, 3, 2, 4], success: [0, 1, 1, 1], budget: 4, label: "a")
     }
   }
@@ -136,7 +137,7 @@ import Testing
 
   @Test func paramsDecodeStrictlyAndFillDefaults() throws {
     func decode(_ text: String) throws -> ReportParams {
-      try StageParameters.decode(ReportParams.self, from: try StageParameters.merged(fileText: text, overrides: []))
+      try ParamsResolver.decode(ReportParams.self, from: try ParamsResolver.merged(fileText: text, overrides: []))
         .params
     }
     let defaults = try decode("{}")
@@ -246,31 +247,5 @@ extension ReportPreviewTests {
       let files = ReportStage.files(of: summary, rasterizer: .onPath())
       try SidecarFolder.write(files, to: URL(fileURLWithPath: folder + "-small"))
     }
-  }
-}
-
-extension ReportStageTests {
-  /// The contract with ManifestExpansion: an arm manifest's `report` run decodes its own params strictly
-  /// and accepts exactly the roles the expander wires (evaluations stand in for the evaluate runs).
-  @Test func expandedReportRunAcceptsItsOwnParamsAndRoles() throws {
-    let manifest = try arm("name: x\nenv: {name: reacher}\nseeds: 3..4\nbudget: {demos: 4, batch: 2}\n")
-    let report = try #require(try manifest.stageRuns().last)
-    #expect(report.kind == "report")
-    let document = try StageParameters.merged(fileText: report.paramsJSON, overrides: [])
-    let (params, canonical) = try StageParameters.decode(ReportParams.self, from: document)
-    #expect(canonical == report.paramsJSON)
-    var inputs = StageInputs()
-    for role in report.inputs.keys {
-      let round = try #require(ReportInputs.parse(role)).round
-      let success = (0..<12).map { task in task < 6 + round ? 1.0 : 0 }
-      let demos = [2 * round] + Array(repeating: 0, count: 11)
-      let record = try ReportFixtures.record(
-        Round(success: success, demos: demos), index: round, environment: "reacher")
-      inputs.artifacts[role] = try ReportFixtures.artifact(record)
-    }
-    let outputs = try ReportStage.run(inputs, params: params, context: StageContext(seed: Seed(0)))
-    let group = try #require(outputs.first).content
-    #expect(try group.dataset(at: "/arms/x/auc_per_seed").shape == [2])
-    #expect(try #require(outputs.first).files["report.md"] != nil)
   }
 }

@@ -8,10 +8,10 @@ import Testing
 @testable import AMFStages
 
 /// Parameter resolution: `--params-file` merged with `--param` overrides, decoded strictly.
-@Suite struct StageParametersTests {
+@Suite struct ParamsResolverTests {
   func resolve(file: String? = nil, _ overrides: [String] = []) throws -> (PretrainParams, String) {
-    let document = try StageParameters.merged(fileText: file, overrides: overrides)
-    let resolved = try StageParameters.decode(PretrainParams.self, from: document)
+    let document = try ParamsResolver.merged(fileText: file, overrides: overrides)
+    let resolved = try ParamsResolver.decode(PretrainParams.self, from: document)
     return (resolved.params, resolved.canonical)
   }
 
@@ -88,7 +88,7 @@ import Testing
 
   @Test func helpListsEveryParameterWithItsDefault() throws {
     let help = StageDriver.parameterHelp(PretrainStage.self)
-    for (key, value) in try StageParameters.flattened(PretrainParams()) {
+    for (key, value) in try ParamsResolver.flattened(PretrainParams()) {
       #expect(help.contains(key) && help.contains(value), "\(key) = \(value) missing from help")
     }
     for key in ["pretrain.gp.lengthscale", "pretrain.gp.signal_variance", "pretrain.gp.noise_variance"] {
