@@ -70,7 +70,7 @@ extension Executor {
     }
     let succeeded = status == 0 && digests != nil
     var record = RunRecord(
-      key: key, name: run.name, kind: run.kind, status: succeeded ? "succeeded" : "failed", exitCode: status,
+      key: key, name: run.name, kind: run.kind, status: succeeded ? .succeeded : .failed, exitCode: status,
       started: ISO8601DateFormatter().string(from: started), seconds: seconds, host: context.host,
       executable: context.executable, executableSHA256: context.executableSHA256,
       projectVersion: context.projectVersion, log: store.logURL(key: key).path)

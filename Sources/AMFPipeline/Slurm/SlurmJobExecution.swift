@@ -46,7 +46,7 @@ public struct SlurmJobExecution: Sendable {
   public func run(_ name: String, forced: Bool, jobID: String) async throws -> Result {
     let host = ProcessInfo.processInfo.hostName
     let stateURL = SlurmFolder.stateURL(submission: folder, jobID: jobID)
-    try? writeState(SlurmJobRecord(run: name, status: "running", host: host, detail: ""), to: stateURL)
+    try? writeState(SlurmJobRecord(run: name, status: .running, host: host, detail: ""), to: stateURL)
     do {
       let result = try await execute(name, forced: forced)
       let detail: String
@@ -54,11 +54,11 @@ public struct SlurmJobExecution: Sendable {
       case .alreadyDone(let key): detail = "outputs at key \(key) existed"
       case .computed(let key, let seconds): detail = "computed key \(key) in \(String(format: "%.2f", seconds)) s"
       }
-      let status = if case .alreadyDone = result { "reused" } else { "succeeded" }
+      let status: RunStatus = if case .alreadyDone = result { .reused } else { .succeeded }
       try? writeState(SlurmJobRecord(run: name, status: status, host: host, detail: detail), to: stateURL)
       return result
     } catch {
-      try? writeState(SlurmJobRecord(run: name, status: "failed", host: host, detail: "\(error)"), to: stateURL)
+      try? writeState(SlurmJobRecord(run: name, status: .failed, host: host, detail: "\(error)"), to: stateURL)
       throw error
     }
   }
