@@ -117,7 +117,7 @@ public struct Planner: Sendable {
       }.keys.sorted()
       return .stale(try reasonWithoutOutputs(run, entry: entry, pendingRoles: pending), key: nil)
     }
-    let key = StageKey.compute(for: run, inputHashes: hashes)
+    let key = ResolvedRun(run, inputHashes: hashes).key
     if forced.contains(run.name) { return .stale(.forced, key: key) }
     switch verifyOutputs(of: run, key: key) {
     case .success(let outputs):
