@@ -1,3 +1,4 @@
+import AMFCore
 import Crypto
 
 /// The logical content hash of an artifact (ARTIFACTS.md, "Content hash").
@@ -50,10 +51,7 @@ public enum ContentDigest {
         }
       }
     }
-    return hasher.finalize().map { byte in
-      let hex = String(byte, radix: 16)
-      return byte < 16 ? "0" + hex : hex
-    }.joined()
+    return hexadecimal(hasher.finalize())
   }
 }
 

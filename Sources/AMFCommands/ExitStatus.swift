@@ -39,7 +39,7 @@ public enum ExitStatus {
     return switch error {
     case is ArtifactError: dataError
     case PipelineError.stageFailed: stageFailed
-    case PipelineError.toolFailed: software
+    case PipelineError.toolFailed, PipelineError.invalidParams: software
     case PipelineError.storeBusy: temporaryFailure
     case is PipelineError: dataError
     case SlurmError.commandMissing: unavailable

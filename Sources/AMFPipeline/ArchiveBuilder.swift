@@ -84,7 +84,7 @@ public struct ArchiveBuilder: Sendable {
     defer { try? handle.close() }
     var hasher = SHA256()
     while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
-    return hasher.finalize().map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+    return hexadecimal(hasher.finalize())
   }
 
   private static func files(of member: Member) throws -> [(URL, String)] {

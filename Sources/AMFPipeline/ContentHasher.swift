@@ -1,3 +1,4 @@
+import AMFCore
 import Crypto
 import Foundation
 
@@ -26,7 +27,7 @@ public struct FileBytesHasher: ContentHasher {
 
   public func contentHash(of url: URL) throws -> String {
     let data = try Data(contentsOf: url)
-    return SHA256.hash(data: data).map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+    return hexadecimal(SHA256.hash(data: data))
   }
 
   public func save() throws {}

@@ -3,48 +3,55 @@ import Foundation
 
 extension Executor {
   /// Executes one run under its key lock, reusing outputs that exist at its key unless forced.
-  func execute(_ run: StageRunSpec, inputHashes: [String: String], inputURLs: [String: URL], forced: Bool) async
+  func execute(_ run: ResolvedRun, inputURLs: [String: URL], forced: Bool) async
     -> Result<([String: String], RunOutcome), any Error>
   {
-    let key = StageKey.compute(for: run, inputHashes: inputHashes)
+    let (spec, key) = (run.spec, run.key)
     let planner = Planner(graph: graph, store: store, lock: LockFile(manifest: ""), hasher: hasher)
     do {
-      if !forced || alreadyComputed(key), case .success(let outputs) = planner.verifyOutputs(of: run, key: key) {
+      if !forced || computedKeysContains(key), case .success(let outputs) = planner.verifyOutputs(of: spec, key: key) {
         return .success((outputs, .reused))
       }
       let keyLock = try await store.lock(key: key)
       defer { keyLock.release() }
-      let found = planner.verifyOutputs(of: run, key: key)
-      if !forced || alreadyComputed(key), case .success(let outputs) = found {
+      let found = planner.verifyOutputs(of: spec, key: key)
+      if !forced || computedKeysContains(key), case .success(let outputs) = found {
         return .success((outputs, .reused))
       }
-      store.removeTemporaries(key: key)
-      if case .failure(let problem) = found, problem != .artifactMissing {
-        // Files at this key that its run did not write (or whose writing was never recorded) are kept,
-        // not deleted: someone may have put them there.
-        for role in run.outputRoles {
-          let url = store.outputURL(key: key, role: role, roles: run.outputRoles)
-          if let moved = try store.moveAside(url) { log("moved aside \(url.path) → \(moved.path) (\(problem))") }
-        }
-      }
-      let seconds = try await invoke(run, key: key, inputs: inputURLs)
-      switch planner.verifyOutputs(of: run, key: key) {
-      case .success(let outputs):
-        markComputed(key)
-        log("done \(run.name) in \(String(format: "%.2f", seconds)) s")
-        return .success((outputs, .succeeded(seconds: seconds)))
-      case .failure(let problem):
-        let role = run.outputRoles.first ?? "output"
-        throw PipelineError.missingOutput(
-          name: run.name, role: role, path: store.outputURL(key: key, role: role, roles: run.outputRoles).path,
-          reason: problem.description)
-      }
+      try clearKey(of: spec, key: key, found: found)
+      let seconds = try await invoke(spec, key: key, inputs: inputURLs)
+      let outputs = try verifiedOutputs(of: spec, key: key, planner: planner)
+      markComputed(key)
+      log("done \(spec.name) in \(String(format: "%.2f", seconds)) s")
+      return .success((outputs, .succeeded(seconds: seconds)))
     } catch {
       return .failure(error)
     }
   }
 
-  private func alreadyComputed(_ key: String) -> Bool { computedKeysContains(key) }
+  /// Removes temporaries at `key` and moves aside files there that its run did not write (or whose
+  /// writing was never recorded): they are kept, not deleted, because someone may have put them there.
+  private func clearKey(of spec: StageRunSpec, key: String, found: Result<[String: String], StaleReason>) throws {
+    store.removeTemporaries(key: key)
+    guard case .failure(let problem) = found, problem != .artifactMissing else { return }
+    for role in spec.outputRoles {
+      let url = store.outputURL(key: key, role: role, roles: spec.outputRoles)
+      if let moved = try store.moveAside(url) { log("moved aside \(url.path) → \(moved.path) (\(problem))") }
+    }
+  }
+
+  /// The outputs at `key` after the stage ran, as its run record vouches for them.
+  private func verifiedOutputs(of spec: StageRunSpec, key: String, planner: Planner) throws -> [String: String] {
+    switch planner.verifyOutputs(of: spec, key: key) {
+    case .success(let outputs):
+      return outputs
+    case .failure(let problem):
+      let role = spec.outputRoles.first ?? "output"
+      throw PipelineError.missingOutput(
+        name: spec.name, role: role, path: store.outputURL(key: key, role: role, roles: spec.outputRoles).path,
+        reason: problem.description)
+    }
+  }
 
   /// Runs the stage process with a marker, then writes its run record; returns the wall time.
   private func invoke(_ run: StageRunSpec, key: String, inputs: [String: URL]) async throws -> Double {
@@ -59,18 +66,10 @@ extension Executor {
     let seconds = Date().timeIntervalSince(started)
     // What the run wrote, read back while its key lock is held: from now on the store trusts these bytes
     // and only these at this key. The stage's own file is parsed here, once.
-    var digests: [String: OutputDigest]?
-    if status == 0 {
-      digests = [:]
-      for (role, url) in outputs {
-        guard let content = try? hasher.contentHash(of: url), let digest = try? OutputDigest(of: url, contentSHA256: content)
-        else { digests = nil; break }
-        digests?[role] = digest
-      }
-    }
+    let digests = status == 0 ? outputDigests(outputs) : nil
     let succeeded = status == 0 && digests != nil
     var record = RunRecord(
-      key: key, name: run.name, kind: run.kind, status: succeeded ? "succeeded" : "failed", exitCode: status,
+      key: key, name: run.name, kind: run.kind, status: succeeded ? .succeeded : .failed, exitCode: status,
       started: ISO8601DateFormatter().string(from: started), seconds: seconds, host: context.host,
       executable: context.executable, executableSHA256: context.executableSHA256,
       projectVersion: context.projectVersion, log: store.logURL(key: key).path)
@@ -89,5 +88,17 @@ extension Executor {
         reason: "the stage exited 0 but this output is missing or not a valid artifact")
     }
     return seconds
+  }
+
+  /// The digest of every output (content hash and bytes), or nil when one is missing or not valid.
+  private func outputDigests(_ outputs: [String: URL]) -> [String: OutputDigest]? {
+    var digests: [String: OutputDigest] = [:]
+    for (role, url) in outputs {
+      guard let content = try? hasher.contentHash(of: url),
+        let digest = try? OutputDigest(of: url, contentSHA256: content)
+      else { return nil }
+      digests[role] = digest
+    }
+    return digests
   }
 }

@@ -81,127 +81,82 @@ public final class Executor: @unchecked Sendable {
   /// folder of `publishing`, if given, next to it).
   public func run(states: [(name: String, state: RunState)], previousLock: LockFile, lockURL: URL,
                   jobs: Int, keepGoing: Bool, publishing: SidecarPublication? = nil) async throws -> RunSummary {
-    var outputs: [String: [String: String]] = [:]
-    var keys: [String: String] = [:]
-    var outcomes: [String: RunOutcome] = [:]
-    var pending: [(String, Bool)] = []  // (name, forced)
-    for (name, runState) in states {
-      switch runState {
-      case .upToDate(let key, let produced):
-        outputs[name] = produced
-        keys[name] = key
-        outcomes[name] = .upToDate
-      case .stale(let reason, _):
-        pending.append((name, reason == .forced))
-      }
-    }
+    var schedule = Schedule(graph: graph, states: states)
     // Leftovers of killed runs only matter to runs about to execute; a no-op run skips the scan.
-    if !pending.isEmpty { store.recover() }
-    let total = pending.count
-    var started = 0
-    var stopped = false
-    await withTaskGroup(of: (String, Result<([String: String], RunOutcome), any Error>).self) { group in
-      var running = 0
-      while true {
-        var index = 0
-        while index < pending.count, running < max(1, jobs), !stopped, !isCancelled {
-          let (name, forced) = pending[index]
-          guard let run = graph.run(named: name) else { pending.remove(at: index); continue }
-          if let blocker = run.inputs.values.first(where: { outcomes[$0.run].map { !$0.isSuccess } ?? false }) {
-            outcomes[name] = .skipped(reason: "upstream \(blocker.run) did not succeed")
-            pending.remove(at: index)
-            continue
-          }
-          guard let hashes = Planner.inputHashes(of: run, outputs: { outputs[$0] }) else { index += 1; continue }
-          var inputURLs: [String: URL] = [:]
-          for (role, reference) in run.inputs {
-            guard let producer = graph.run(named: reference.run), let key = keys[reference.run] else { continue }
-            inputURLs[role] = store.outputURL(key: key, role: reference.role, roles: producer.outputRoles)
-          }
-          pending.remove(at: index)
-          running += 1
-          started += 1
-          log("[\(started)/\(total)] \(name)")
-          group.addTask { (name, await self.execute(run, inputHashes: hashes, inputURLs: inputURLs, forced: forced)) }
-        }
-        guard running > 0, let (name, result) = await group.next() else { break }
-        running -= 1
-        switch result {
-        case .success(let (produced, outcome)):
-          outputs[name] = produced
-          outcomes[name] = outcome
-          if let run = graph.run(named: name), let hashes = Planner.inputHashes(of: run, outputs: { outputs[$0] }) {
-            keys[name] = StageKey.compute(for: run, inputHashes: hashes)
-          }
-        case .failure(let error):
-          let outcome: RunOutcome
-          if case PipelineError.stageFailed(_, let code, let logPath) = error {
-            outcome = .failed(exitCode: code, log: logPath)
-          } else {
-            outcome = .failed(exitCode: -1, log: "\(error)")
-          }
-          outcomes[name] = outcome
-          // After SIGINT/SIGTERM the stages die of the run's own SIGTERM: stopped, not failed.
-          log(isCancelled ? "stopped \(name) (interrupted)" : "FAILED \(name): \(error)")
-          if !keepGoing { stopped = true }
-        }
-      }
-    }
-    for (name, _) in pending where outcomes[name] == nil {
-      let blocker = graph.run(named: name)?.inputs.values.first { outcomes[$0.run].map { !$0.isSuccess } ?? false }
-      if let blocker, !isCancelled {
-        outcomes[name] = .skipped(reason: "upstream \(blocker.run) did not succeed")
-      } else {
-        outcomes[name] = .skipped(reason: isCancelled ? "interrupted" : "not started after a failure")
-      }
-    }
+    if schedule.total > 0 { store.recover() }
+    await launch(&schedule, jobs: max(1, jobs), keepGoing: keepGoing)
+    schedule.skipWaiting(interrupted: isCancelled)
     // Temporaries of writers that were still being reaped when the run started are gone by now.
-    if total > 0 { store.recover() }
-    var lock = updatedLock(previousLock, outputs: outputs)
-    let publicationDue = publishing.map { !isPublished($0, in: lock, previous: previousLock, lockURL: lockURL) } ?? false
-    if started > 0 { AtomicFile.syncAll() }
-    // A no-op run leaves an unchanged lock alone (rewriting it cost a third of a no-op run of 2 000 runs).
-    // Otherwise the lock is re-read under its writer lock and updated from what is there now, so that
-    // entries committed meanwhile (a Slurm job, another `run`) are kept rather than overwritten.
-    if lock != previousLock || publicationDue || !FileManager.default.fileExists(atPath: lockURL.path) {
-      lock = try LockFile.update(at: lockURL, manifest: previousLock.manifest) { current in
-        var next = updatedLock(current, outputs: outputs)
-        if let publishing { publish(publishing, in: &next, previous: current, lockURL: lockURL) }
-        current = next
-      }
-    }
+    if schedule.total > 0 { store.recover() }
+    if schedule.started > 0 { AtomicFile.syncAll() }
+    let lock = try writeLock(
+      finished: schedule.finished, previous: previousLock, lockURL: lockURL, publishing: publishing)
     try? hasher.save()
-    return RunSummary(
-      outcomes: graph.order.map { ($0.name, outcomes[$0.name] ?? .skipped(reason: "not planned")) },
-      interrupted: isCancelled, lock: lock)
+    return RunSummary(outcomes: schedule.orderedOutcomes, interrupted: isCancelled, lock: lock)
   }
 
-  /// The lock after a run: fresh entries for every run with known outputs, old ones for the rest.
-  func updatedLock(_ previous: LockFile, outputs: [String: [String: String]]) -> LockFile {
-    Self.updatedLock(previous, graph: graph, outputs: outputs)
-  }
-
-  /// The lock of `graph` after a run: fresh entries for every run with known outputs, old ones for the
-  /// rest; entries of runs the graph no longer has are dropped.
-  static func updatedLock(_ previous: LockFile, graph: StageGraph, outputs: [String: [String: String]]) -> LockFile {
-    var lock = LockFile(manifest: previous.manifest)
-    lock.reportFolder = previous.reportFolder
-    for run in graph.order {
-      if let produced = outputs[run.name],
-        let hashes = Planner.inputHashes(of: run, outputs: { outputs[$0] })
-      {
-        let key = StageKey.compute(for: run, inputHashes: hashes)
-        if let old = previous.stages[run.name], old.key == key, old.outputs == produced, old.inputs == hashes {
-          lock.stages[run.name] = old  // same key ⇒ same params: skip re-parsing them
-          continue
+  /// Launches the schedule's runs as their inputs become known, `jobs` at a time, until none is left,
+  /// one failed (without `keepGoing`) or the run was cancelled.
+  private func launch(_ schedule: inout Schedule, jobs: Int, keepGoing: Bool) async {
+    await withTaskGroup(of: (ResolvedRun, Result<([String: String], RunOutcome), any Error>).self) { group in
+      var running = 0
+      var stopped = false
+      while true {
+        while running < jobs, !stopped, !isCancelled, let next = schedule.nextLaunch() {
+          let inputURLs = self.inputURLs(of: next.run.spec, finished: schedule.finished)
+          running += 1
+          log("[\(schedule.started)/\(schedule.total)] \(next.run.spec.name)")
+          group.addTask { (next.run, await self.execute(next.run, inputURLs: inputURLs, forced: next.forced)) }
         }
-        lock.stages[run.name] = LockFile.Entry(
-          kind: run.kind, key: key, stageVersion: run.stageVersion,
-          seed: run.seed, params: (try? JSONValue.parse(run.paramsJSON)) ?? .null, inputs: hashes, outputs: produced)
-      } else if let old = previous.stages[run.name] {
-        lock.stages[run.name] = old
+        guard running > 0, let (run, result) = await group.next() else { break }
+        running -= 1
+        if !record(result, of: run, in: &schedule), !keepGoing { stopped = true }
       }
     }
-    return lock
+  }
+
+  /// Store paths of `spec`'s inputs: each producer's output at the producer's key.
+  func inputURLs(of spec: StageRunSpec, finished: [String: FinishedRun]) -> [String: URL] {
+    var urls: [String: URL] = [:]
+    for (role, reference) in spec.inputs {
+      guard let producer = finished[reference.run] else { continue }
+      urls[role] = store.outputURL(
+        key: producer.run.key, role: reference.role, roles: producer.run.spec.outputRoles)
+    }
+    return urls
+  }
+
+  /// Enters one execution's result into the schedule; false when the run failed.
+  private func record(_ result: Result<([String: String], RunOutcome), any Error>, of run: ResolvedRun,
+                      in schedule: inout Schedule) -> Bool {
+    switch result {
+    case .success(let (outputs, outcome)):
+      schedule.succeed(run, outputs: outputs, outcome: outcome)
+      return true
+    case .failure(let error):
+      schedule.fail(run, error: error)
+      // After SIGINT/SIGTERM the stages die of the run's own SIGTERM: stopped, not failed.
+      log(isCancelled ? "stopped \(run.spec.name) (interrupted)" : "FAILED \(run.spec.name): \(error)")
+      return false
+    }
+  }
+
+  /// Writes the lock after a run and returns it.
+  ///
+  /// A no-op run leaves an unchanged lock alone (rewriting it cost a third of a no-op run of 2 000 runs).
+  /// Otherwise the lock is re-read under its writer lock and updated from what is there now, so that
+  /// entries committed meanwhile (a Slurm job, another `run`) are kept rather than overwritten.
+  private func writeLock(finished: [String: FinishedRun], previous: LockFile, lockURL: URL,
+                         publishing: SidecarPublication?) throws -> LockFile {
+    let lock = try previous.updated(graph: graph, finished: finished)
+    let publicationDue = publishing.map { !isPublished($0, in: lock, previous: previous, lockURL: lockURL) } ?? false
+    guard lock != previous || publicationDue || !FileManager.default.fileExists(atPath: lockURL.path) else {
+      return lock
+    }
+    return try LockFile.update(at: lockURL, manifest: previous.manifest) { current in
+      var next = try current.updated(graph: graph, finished: finished)
+      if let publishing { publish(publishing, in: &next, previous: current, lockURL: lockURL) }
+      current = next
+    }
   }
 }

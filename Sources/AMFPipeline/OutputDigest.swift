@@ -67,15 +67,3 @@ public struct OutputDigest: Codable, Equatable, Sendable {
     return try Self.bytesHash(of: url).sha256 == bytesSHA256
   }
 }
-
-/// Lowercase hexadecimal of a digest.
-func hexadecimal<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
-  let digits = Array("0123456789abcdef".utf8)
-  var bytes: [UInt8] = []
-  bytes.reserveCapacity(64)
-  for byte in digest {
-    bytes.append(digits[Int(byte >> 4)])
-    bytes.append(digits[Int(byte & 0x0f)])
-  }
-  return String(decoding: bytes, as: UTF8.self)
-}

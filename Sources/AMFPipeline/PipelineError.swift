@@ -28,6 +28,8 @@ public enum PipelineError: Error, Hashable, Sendable, CustomStringConvertible {
   case toolFailed(tool: String, status: Int32, detail: String)
   /// `gc` found the store in use by a running `run` (exit 75: try again later).
   case storeBusy(store: String)
+  /// A stage run's parameters are not JSON (the manifest expander wrote them).
+  case invalidParams(run: String, reason: String)
 
   public var description: String {
     switch self {
@@ -60,6 +62,9 @@ public enum PipelineError: Error, Hashable, Sendable, CustomStringConvertible {
       "\(path): cannot archive (\(reason)); run the manifest first so that the lock's artifacts exist"
     case .toolFailed(let tool, let status, let detail):
       "\(tool) failed with exit status \(status): \(detail)"
+    case .invalidParams(let run, let reason):
+      "stage run '\(run)' has parameters that are not JSON (\(reason)); nothing was locked for it: "
+        + "the manifest expander wrote them, so report this as a bug"
     }
   }
 }

@@ -6,7 +6,8 @@ public struct RunRecord: Codable, Equatable, Sendable {
   public var key: String
   public var name: String
   public var kind: String
-  public var status: String
+  /// `succeeded` or `failed`.
+  public var status: RunStatus
   public var exitCode: Int32
   public var started: String
   public var seconds: Double
@@ -48,7 +49,7 @@ public struct RunRecord: Codable, Equatable, Sendable {
       case .object(let root)? = try? JSONValue.parse(data),
       case .string(let key)? = root["key"], case .string(let status)? = root["status"]
     else { return nil }
-    var verification = Verification(key: key, succeeded: status == "succeeded", outputs: nil)
+    var verification = Verification(key: key, succeeded: RunStatus(rawValue: status) == .succeeded, outputs: nil)
     guard let outputs = root["outputs"] else { return verification }
     guard case .object(let roles) = outputs else { return nil }
     var digests: [String: OutputDigest] = [:]

@@ -69,14 +69,5 @@ public enum StageKey {
     return (try? CanonicalJSON.data(material)) ?? Data()
   }
 
-  static func digest(_ data: Data) -> String {
-    let hex = Array("0123456789abcdef".utf8)
-    var text: [UInt8] = []
-    text.reserveCapacity(64)
-    for byte in SHA256.hash(data: data) {
-      text.append(hex[Int(byte >> 4)])
-      text.append(hex[Int(byte & 0x0F)])
-    }
-    return String(decoding: text, as: UTF8.self)
-  }
+  static func digest(_ data: Data) -> String { hexadecimal(SHA256.hash(data: data)) }
 }

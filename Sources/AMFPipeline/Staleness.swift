@@ -81,12 +81,13 @@ public struct Planner: Sendable {
     self.forced = forced
   }
 
-  /// The state of every run, in graph order.
-  public func states() -> [(name: String, state: RunState)] {
+  /// The state of every run, in graph order; throws `PipelineError.invalidParams` for a run whose
+  /// parameters must be compared with its lock entry and are not JSON.
+  public func states() throws(PipelineError) -> [(name: String, state: RunState)] {
     var known: [String: RunState] = [:]
     var result: [(String, RunState)] = []
     for run in graph.order {
-      let state = self.state(of: run, known: known)
+      let state = try self.state(of: run, known: known)
       known[run.name] = state
       result.append((run.name, state))
     }
@@ -103,7 +104,7 @@ public struct Planner: Sendable {
     return hashes
   }
 
-  func state(of run: StageRunSpec, known: [String: RunState]) -> RunState {
+  func state(of run: StageRunSpec, known: [String: RunState]) throws(PipelineError) -> RunState {
     let entry = lock.stages[run.name]
     let hashes = Self.inputHashes(of: run) { name in
       if case .upToDate(_, let outputs)? = known[name] { return outputs }
@@ -114,9 +115,9 @@ public struct Planner: Sendable {
         if case .upToDate? = known[reference.run] { return false }
         return true
       }.keys.sorted()
-      return .stale(reasonWithoutOutputs(run, entry: entry, pendingRoles: pending, key: nil), key: nil)
+      return .stale(try reasonWithoutOutputs(run, entry: entry, pendingRoles: pending), key: nil)
     }
-    let key = StageKey.compute(for: run, inputHashes: hashes)
+    let key = ResolvedRun(run, inputHashes: hashes).key
     if forced.contains(run.name) { return .stale(.forced, key: key) }
     switch verifyOutputs(of: run, key: key) {
     case .success(let outputs):
@@ -126,28 +127,30 @@ public struct Planner: Sendable {
       // A file at the key that its run did not write is the reason, whatever the lock says.
       if problem != .artifactMissing { return .stale(problem, key: key) }
       let changedRoles = hashes.keys.filter { entry?.inputs[$0] != hashes[$0] }.sorted()
-      let reason = reasonWithoutOutputs(run, entry: entry, pendingRoles: changedRoles, key: key)
+      let reason = try reasonWithoutOutputs(run, entry: entry, pendingRoles: changedRoles)
       if case .inputChanged = reason, changedRoles.isEmpty || entry?.key == key { return .stale(problem, key: key) }
       return .stale(reason, key: key)
     }
   }
 
-  private func reasonWithoutOutputs(_ run: StageRunSpec, entry: LockFile.Entry?, pendingRoles: [String], key: String?)
-    -> StaleReason
+  private func reasonWithoutOutputs(_ run: StageRunSpec, entry: LockFile.Entry?, pendingRoles: [String])
+    throws(PipelineError) -> StaleReason
   {
     if forced.contains(run.name) { return .forced }
     guard let entry else { return .new }
     if entry.stageVersion != run.stageVersion { return .stageVersionChanged(old: entry.stageVersion, new: run.stageVersion) }
-    let changes = Self.paramChanges(old: entry, new: run)
+    let changes = try Self.paramChanges(old: entry, new: run)
     if !changes.isEmpty { return .paramsChanged(changes) }
     return .inputChanged(roles: pendingRoles)
   }
 
-  /// The parameter differences between a lock entry and a run, by key path, sorted.
-  public static func paramChanges(old entry: LockFile.Entry, new run: StageRunSpec) -> [ParamChange] {
-    let newParams = (try? JSONValue.parse(run.paramsJSON)) ?? .null
+  /// The parameter differences between a lock entry and a run, by key path, sorted (a changed seed
+  /// first); throws `PipelineError.invalidParams` when the run's parameters are not JSON.
+  public static func paramChanges(old entry: LockFile.Entry, new run: StageRunSpec) throws(PipelineError)
+    -> [ParamChange]
+  {
     let before = entry.params.flattened()
-    let after = newParams.flattened()
+    let after = try run.parsedParams().flattened()
     var changes = Set(before.keys).union(after.keys).sorted().compactMap { path -> ParamChange? in
       let old = before[path] ?? "absent"
       let new = after[path] ?? "absent"

@@ -31,7 +31,7 @@ struct PipelineEngineBench: AsyncParsableCommand {
       let executor = Executor(graph: graph, store: store, hasher: FileBytesHasher(), runner: TinyFileRunner(),
                               context: context)
       let start = ContinuousClock.now
-      let states = Planner(graph: graph, store: store, lock: LockFile(manifest: "bench"), hasher: FileBytesHasher())
+      let states = try Planner(graph: graph, store: store, lock: LockFile(manifest: "bench"), hasher: FileBytesHasher())
         .states()
       let summary = try await executor.run(states: states, previousLock: LockFile(manifest: "bench"),
                                            lockURL: lockURL, jobs: jobs, keepGoing: false)
@@ -39,7 +39,7 @@ struct PipelineEngineBench: AsyncParsableCommand {
       guard summary.failures.isEmpty else { throw ValidationError("a trivial run failed: \(summary.failures)") }
       let again = ContinuousClock.now
       let lock = try LockFile.read(lockURL, manifest: "bench")
-      let after = Planner(graph: graph, store: store, lock: lock, hasher: FileBytesHasher()).states()
+      let after = try Planner(graph: graph, store: store, lock: lock, hasher: FileBytesHasher()).states()
       noOp.append((ContinuousClock.now - again).seconds)
       guard after.allSatisfy({ if case .upToDate = $0.state { true } else { false } }) else {
         throw ValidationError("the plan is not up to date after running it")

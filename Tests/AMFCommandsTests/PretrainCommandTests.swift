@@ -1,5 +1,6 @@
 import AMFArtifacts
 import AMFCore
+import AMFPipeline
 import AMFTestSupport
 import Foundation
 import Testing
@@ -141,5 +142,7 @@ import Testing
     #expect(ExitStatus.code(for: StageError.invalidOutputs(reason: "x", roles: ["a"])) == ExitStatus.usage)
     #expect(ExitStatus.code(for: StageError.computationFailed(reason: "x")) == ExitStatus.software)
     #expect(ExitStatus.code(for: StageError.unavailable(stage: "amf-embed", issue: 5)) == ExitStatus.unavailable)
+    // Params that are not JSON come from the expander: a bug, not bad input.
+    #expect(ExitStatus.code(for: PipelineError.invalidParams(run: "r", reason: "x")) == ExitStatus.software)
   }
 }

@@ -180,7 +180,7 @@ final class FakeSlurm: SlurmClient, @unchecked Sendable {
     let folder = try #require(fixture.slurm.requests.first?.request.script.deletingLastPathComponent())
     let record = try JSONDecoder().decode(
       SlurmJobRecord.self, from: Data(contentsOf: folder.appendingPathComponent("state/\(failedID).json")))
-    #expect(record.status == "failed" && record.detail.contains("exit code 3"))
+    #expect(record.status == .failed && record.detail.contains("exit code 3"))
 
     // What `status` shows: the failed job from its state file, its dependents from the queue (cancelled
     // because their dependency failed), and runs whose jobs finished are done, not listed as stale.
@@ -311,7 +311,7 @@ final class FakeSlurm: SlurmClient, @unchecked Sendable {
 
   /// `status`'s reading of a job from its state file and `squeue`.
   @Test func jobStatusClassification() {
-    func state(_ record: String?, _ queued: String?, _ reason: String = "") -> String {
+    func state(_ record: RunStatus?, _ queued: String?, _ reason: String = "") -> String {
       SlurmMonitor.classify(
         record: record.map { SlurmJobRecord(run: "r", status: $0, host: "h", detail: "d") },
         queued: queued.map { SlurmJobState(state: $0, reason: reason) }, jobID: "1", submission: "s", log: "l"
@@ -319,12 +319,12 @@ final class FakeSlurm: SlurmClient, @unchecked Sendable {
     }
     #expect(state(nil, "PENDING", "Dependency") == "pending")
     #expect(state(nil, "PENDING", "DependencyNeverSatisfied") == "cancelled")
-    #expect(state("running", "RUNNING") == "running")
-    #expect(state("failed", "FAILED") == "failed")
-    #expect(state("succeeded", nil) == "done")
+    #expect(state(.running, "RUNNING") == "running")
+    #expect(state(.failed, "FAILED") == "failed")
+    #expect(state(.succeeded, nil) == "done")
     #expect(state(nil, "CANCELLED") == "cancelled")
     #expect(state(nil, "TIMEOUT") == "failed")
-    #expect(state("running", nil) == "failed")
+    #expect(state(.running, nil) == "failed")
     #expect(state(nil, nil) == "submitted")
   }
 }

@@ -26,7 +26,7 @@ import Testing
 
     func states(forced: Set<String> = []) throws -> [String: RunState] {
       let planner = Planner(graph: try StageGraph(runs), store: store, lock: lock, hasher: FileBytesHasher(), forced: forced)
-      return Dictionary(uniqueKeysWithValues: planner.states().map { ($0.name, $0.state) })
+      return Dictionary(uniqueKeysWithValues: try planner.states().map { ($0.name, $0.state) })
     }
 
     func reason(_ name: String, forced: Set<String> = []) throws -> String? {
@@ -41,7 +41,7 @@ import Testing
       let planner = Planner(graph: graph, store: store, lock: lock, hasher: FileBytesHasher(), forced: forced)
       let executor = Executor(graph: graph, store: store, hasher: FileBytesHasher(), runner: runner,
                               context: RunContext(executable: "test", executableSHA256: "-", projectVersion: "-", host: "h"))
-      return try await executor.run(states: planner.states(), previousLock: lock, lockURL: lockURL, jobs: jobs,
+      return try await executor.run(states: try planner.states(), previousLock: lock, lockURL: lockURL, jobs: jobs,
                                     keepGoing: keepGoing)
     }
   }
@@ -115,7 +115,7 @@ import Testing
     let refused = fixture.store.outputURL(key: key, role: "policy", roles: ["demonstrations", "policy"]).path
     let planner = Planner(graph: try StageGraph(fixture.runs), store: fixture.store, lock: fixture.lock,
                           hasher: Refusing(refused: refused))
-    let state = planner.states().first { $0.name == "pretrain/seed-0" }?.state
+    let state = try planner.states().first { $0.name == "pretrain/seed-0" }?.state
     #expect(state == .stale(.artifactCorrupt, key: key))
   }
 

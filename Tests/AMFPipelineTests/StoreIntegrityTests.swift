@@ -26,7 +26,7 @@ import Testing
     #expect(digest.bytes == Int64(bytes.count))
     #expect(digest.bytesSHA256 == (try FileBytesHasher().contentHash(of: url)))
     #expect(digest.contentSHA256 == entry.outputs["evaluation"])
-    #expect(record.key == entry.key && record.status == "succeeded")
+    #expect(record.key == entry.key && record.status == .succeeded)
   }
 
   /// Another *valid* output copied over a key (the laundering of issue #17): the owning run is recomputed,

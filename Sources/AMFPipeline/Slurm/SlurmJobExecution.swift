@@ -46,7 +46,7 @@ public struct SlurmJobExecution: Sendable {
   public func run(_ name: String, forced: Bool, jobID: String) async throws -> Result {
     let host = ProcessInfo.processInfo.hostName
     let stateURL = SlurmFolder.stateURL(submission: folder, jobID: jobID)
-    try? writeState(SlurmJobRecord(run: name, status: "running", host: host, detail: ""), to: stateURL)
+    try? writeState(SlurmJobRecord(run: name, status: .running, host: host, detail: ""), to: stateURL)
     do {
       let result = try await execute(name, forced: forced)
       let detail: String
@@ -54,53 +54,29 @@ public struct SlurmJobExecution: Sendable {
       case .alreadyDone(let key): detail = "outputs at key \(key) existed"
       case .computed(let key, let seconds): detail = "computed key \(key) in \(String(format: "%.2f", seconds)) s"
       }
-      let status = if case .alreadyDone = result { "reused" } else { "succeeded" }
+      let status: RunStatus = if case .alreadyDone = result { .reused } else { .succeeded }
       try? writeState(SlurmJobRecord(run: name, status: status, host: host, detail: detail), to: stateURL)
       return result
     } catch {
-      try? writeState(SlurmJobRecord(run: name, status: "failed", host: host, detail: "\(error)"), to: stateURL)
+      try? writeState(SlurmJobRecord(run: name, status: .failed, host: host, detail: "\(error)"), to: stateURL)
       throw error
     }
   }
 
   private func execute(_ name: String, forced: Bool) async throws -> Result {
     let all = try StageGraph(plan.runs)
-    guard let run = all.run(named: name) else { throw SlurmError.unknownRun(run: name, submission: folder.path) }
+    guard let spec = all.run(named: name) else { throw SlurmError.unknownRun(run: name, submission: folder.path) }
     // Only the run and its ancestors matter; planning them alone keeps a job's start-up small.
     let needed = Set(all.closure(upstreamOf: [name]))
     let graph = try StageGraph(all.order.filter { needed.contains($0.name) })
     let store = Store(root: URL(fileURLWithPath: submission.storePath))
-    let lockURL = URL(fileURLWithPath: submission.lockPath)
     // As a local `run`: from planning to the lock entry, `gc` must not collect what this job reads or writes.
     let storeLock = try store.useLock(exclusive: false, wait: true)
     defer { storeLock?.release() }
-    let states = Dictionary(uniqueKeysWithValues: Planner(
+    let states = Dictionary(uniqueKeysWithValues: try Planner(
       graph: graph, store: store, lock: LockFile(manifest: plan.name), hasher: hasher).states().map { ($0.name, $0.state) })
-    var inputHashes: [String: String] = [:]
-    var inputURLs: [String: URL] = [:]
-    for role in run.inputs.keys.sorted() {
-      guard let reference = run.inputs[role], let producer = graph.run(named: reference.run) else { continue }
-      guard case .upToDate(let key, let outputs)? = states[reference.run], let expected = outputs[reference.role] else {
-        let reason = states[reference.run].map { state -> String in
-          if case .stale(let why, _) = state { return "is not in the store (\(why))" }
-          return "is not in the store"
-        } ?? "is not in the store"
-        throw SlurmError.inputNotReady(run: name, role: role, producer: reference.run, reason: reason)
-      }
-      let url = store.outputURL(key: key, role: reference.role, roles: producer.outputRoles)
-      let actual: String
-      do {
-        actual = try verifier.contentHash(of: url)
-      } catch {
-        throw SlurmError.inputNotReady(run: name, role: role, producer: reference.run, reason: "is unreadable: \(error)")
-      }
-      guard actual == expected else {
-        throw SlurmError.inputNotReady(
-          run: name, role: role, producer: reference.run, reason: "changed while planning (\(expected) → \(actual))")
-      }
-      inputHashes[role] = actual
-      inputURLs[role] = url
-    }
+    let (inputHashes, inputURLs) = try verifiedInputs(of: spec, graph: graph, store: store, states: states)
+    let run = ResolvedRun(spec, inputHashes: inputHashes)
     let executable = URL(fileURLWithPath: submission.stageExecutable)
     let context = RunContext(
       executable: executable,
@@ -108,36 +84,74 @@ public struct SlurmJobExecution: Sendable {
     let executor = Executor(
       graph: graph, store: store, hasher: hasher, runner: runner ?? SubprocessStageRunner(executable: executable),
       context: context, log: log)
-    let key = StageKey.compute(for: run, inputHashes: inputHashes)
-    let result: Result
-    let outputs: [String: String]
-    if !forced, case .upToDate(_, let produced)? = states[name] {
-      log("\(name): outputs at key \(key) exist; nothing to compute")
-      (result, outputs) = (.alreadyDone(key: key), produced)
-    } else {
-      switch await executor.execute(run, inputHashes: inputHashes, inputURLs: inputURLs, forced: forced) {
-      case .success(let (produced, outcome)):
-        if case .succeeded(let seconds) = outcome {
-          (result, outputs) = (.computed(key: key, seconds: seconds), produced)
-        } else {
-          log("\(name): outputs at key \(key) appeared meanwhile; nothing computed")
-          (result, outputs) = (.alreadyDone(key: key), produced)
-        }
-      case .failure(let error):
-        throw error
-      }
-    }
+    let (result, outputs) = try await compute(run, forced: forced, upToDate: states[name], executor: executor,
+                                              inputURLs: inputURLs)
     AtomicFile.syncAll()
-    try LockFile.update(at: lockURL, manifest: plan.name) { lock in
+    try commit(FinishedRun(run: run, outputs: outputs), executor: executor)
+    return result
+  }
+
+  /// The content hash and store path of every input of `spec`, each re-read now; throws
+  /// `SlurmError.inputNotReady` naming the role when a producer's output is missing, unreadable or changed.
+  private func verifiedInputs(of spec: StageRunSpec, graph: StageGraph, store: Store, states: [String: RunState])
+    throws -> ([String: String], [String: URL])
+  {
+    var inputHashes: [String: String] = [:]
+    var inputURLs: [String: URL] = [:]
+    for role in spec.inputs.keys.sorted() {
+      guard let reference = spec.inputs[role], let producer = graph.run(named: reference.run) else { continue }
+      func notReady(_ reason: String) -> SlurmError {
+        SlurmError.inputNotReady(run: spec.name, role: role, producer: reference.run, reason: reason)
+      }
+      guard case .upToDate(let key, let outputs)? = states[reference.run], let expected = outputs[reference.role] else {
+        if case .stale(let why, _)? = states[reference.run] { throw notReady("is not in the store (\(why))") }
+        throw notReady("is not in the store")
+      }
+      let url = store.outputURL(key: key, role: reference.role, roles: producer.outputRoles)
+      let actual: String
+      do {
+        actual = try verifier.contentHash(of: url)
+      } catch {
+        throw notReady("is unreadable: \(error)")
+      }
+      guard actual == expected else { throw notReady("changed while planning (\(expected) → \(actual))") }
+      inputHashes[role] = actual
+      inputURLs[role] = url
+    }
+    return (inputHashes, inputURLs)
+  }
+
+  /// Computes `run` under its key lock, or finds its outputs there; returns how, and the outputs.
+  private func compute(_ run: ResolvedRun, forced: Bool, upToDate state: RunState?, executor: Executor,
+                       inputURLs: [String: URL]) async throws -> (Result, [String: String]) {
+    let (name, key) = (run.spec.name, run.key)
+    if !forced, case .upToDate(_, let produced)? = state {
+      log("\(name): outputs at key \(key) exist; nothing to compute")
+      return (.alreadyDone(key: key), produced)
+    }
+    switch await executor.execute(run, inputURLs: inputURLs, forced: forced) {
+    case .success((let produced, .succeeded(let seconds))):
+      return (.computed(key: key, seconds: seconds), produced)
+    case .success(let (produced, _)):
+      log("\(name): outputs at key \(key) appeared meanwhile; nothing computed")
+      return (.alreadyDone(key: key), produced)
+    case .failure(let error):
+      throw error
+    }
+  }
+
+  /// Commits the run's lock entry (and the publication it carries) under the lock file's writer lock.
+  private func commit(_ finished: FinishedRun, executor: Executor) throws {
+    let entry = try finished.lockEntry()
+    let name = finished.run.spec.name
+    try LockFile.update(at: URL(fileURLWithPath: submission.lockPath), manifest: plan.name) { lock in
       let previous = lock
-      lock.stages[name] = LockFile.Entry(
-        kind: run.kind, key: key, stageVersion: run.stageVersion, seed: run.seed,
-        params: (try? JSONValue.parse(run.paramsJSON)) ?? .null, inputs: inputHashes, outputs: outputs)
+      lock.stages[name] = entry
       if let publication = submission.publication, publication.run == name {
-        executor.publish(publication, in: &lock, previous: previous, lockURL: lockURL)
+        executor.publish(
+          publication, in: &lock, previous: previous, lockURL: URL(fileURLWithPath: submission.lockPath))
       }
     }
-    return result
   }
 
   private func writeState(_ record: SlurmJobRecord, to url: URL) throws {

@@ -71,9 +71,9 @@ public struct SlurmMonitor: Sendable {
     }
     if let record {
       switch record.status {
-      case "succeeded", "reused": return status("done", record.detail)
-      case "failed": return status("failed", "\(record.detail) (job log \(log))")
-      default: break
+      case .succeeded, .reused: return status("done", record.detail)
+      case .failed: return status("failed", "\(record.detail) (job log \(log))")
+      case .running: break
       }
     }
     if let queued {
@@ -91,7 +91,7 @@ public struct SlurmMonitor: Sendable {
       default: return status(queued.state.lowercased(), queued.reason)
       }
     }
-    if record?.status == "running" { return status("failed", "the job ended without a result (job log \(log))") }
+    if record?.status == .running { return status("failed", "the job ended without a result (job log \(log))") }
     return status("submitted", "no longer queued and never started: cancelled, or its dependency failed")
   }
 

@@ -135,14 +135,14 @@ public struct SlurmJobRecord: Codable, Equatable, Sendable {
   /// The stage run.
   public var run: String
   /// `running`, `succeeded`, `reused` (outputs at the key existed), or `failed`.
-  public var status: String
+  public var status: RunStatus
   /// The host it ran on.
   public var host: String
   /// What failed, or where the stage's log is.
   public var detail: String
 
   /// Creates a record.
-  public init(run: String, status: String, host: String, detail: String) {
+  public init(run: String, status: RunStatus, host: String, detail: String) {
     self.run = run
     self.status = status
     self.host = host

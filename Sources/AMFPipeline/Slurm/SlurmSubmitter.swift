@@ -93,7 +93,7 @@ public struct SlurmSubmitter: Sendable {
     func commitUpToDate() throws {
       if upToDate.isEmpty, !FileManager.default.fileExists(atPath: lockURL.path) { return }
       try LockFile.update(at: lockURL, manifest: manifest) { lock in
-        lock = Executor.updatedLock(lock, graph: graph, outputs: upToDate)
+        lock = try lock.updated(graph: graph, finished: FinishedRun.upToDate(states, graph: graph))
       }
     }
     guard !stale.isEmpty else {

@@ -48,7 +48,7 @@ public struct PipelineSession: Sendable {
   /// corrupt, truncated, empty or out-of-range lock exactly as `run` and `verify` do, instead of
   /// reporting "up to date" over it.
   public func states(forced: Set<String> = []) throws -> [(name: String, state: RunState)] {
-    Planner(graph: graph, store: store, lock: try lock, hasher: hasher, forced: forced).states()
+    try Planner(graph: graph, store: store, lock: try lock, hasher: hasher, forced: forced).states()
   }
 
   /// An executor that runs stages through `executable` (default: this very binary, `… stage <kind>`).
