@@ -63,6 +63,22 @@ import Testing
     #expect(artifact.content.attributes.keys.allSatisfy { !$0.hasPrefix("amf.") })
   }
 
+  /// An older schema version (0 ≤ 1) is read and reported as such; a provenance's inputs and a seed above
+  /// 2⁶³ (stored as a negative int64) come back unchanged.
+  @Test func olderSchemaAndProvenanceRoundTrip() throws {
+    let folder = try TemporaryDirectory()
+    defer { folder.remove() }
+    let url = folder.file("old.h5")
+    var artifact = try Fixtures.small()
+    artifact.schemaVersion = 0
+    artifact.provenance.inputs = ["policy": String(repeating: "c", count: 64), "demonstrations": "d"]
+    artifact.provenance.seed = 1 << 63 + 5
+    try ArtifactFile.write(artifact, to: url)
+    let read = try ArtifactFile.read(url)
+    #expect(read.schemaVersion == 0 && read.provenance == artifact.provenance && read.content == artifact.content)
+    #expect(try read.contentHash() == artifact.contentHash())
+  }
+
   @Test func aFolderIsNotAnArtifact() throws {
     let folder = try TemporaryDirectory()
     defer { folder.remove() }
