@@ -45,4 +45,21 @@ import Testing
     #expect(abs(reward - -(distance + 0.15 * .pi * (1 - theta))) < 1e-12)
     #expect(distance < 0.02)  // the handle follows the effector (the radius differs by 0.0132)
   }
+
+  /// With 24 goals neighbours are 15° apart on the unit circle (chord 2 sin 7.5°), f(c) is the goal, and the
+  /// path of an integrator2d episode is its positions themselves.
+  @Test func twentyFourGoalsAndThePathOfAnEpisode() throws {
+    let environment = try Integrator2D(EnvironmentConfiguration(goals: 24))
+    for task in 0..<24 {
+      let (a, b) = (environment.goal(of: task), environment.goal(of: (task + 1) % 24))
+      let chord = ((a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y)).squareRoot()
+      #expect(abs(chord - 2 * sin(7.5 * Double.pi / 180)) < 1e-12)
+      #expect(environment.taskFeatures(of: task) == [a.x, a.y])
+    }
+    let episode = environment.expertEpisodes(requests: Rollout.requests(seed: Seed(4), tasks: [9], episodesPerTask: 1))[0]
+    let path = environment.path(of: episode)
+    #expect(path.count == 21)
+    #expect(path.enumerated().allSatisfy { $1.x == episode.states[2 * $0] && $1.y == episode.states[2 * $0 + 1] })
+    #expect(environment.expertNoiseStd.count == 24 && environment.taskCount == 24)
+  }
 }
