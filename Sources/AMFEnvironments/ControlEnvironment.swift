@@ -12,6 +12,10 @@ public protocol TaskEnvironment: Sendable {
   /// The registry entry of this environment.
   static var id: EnvironmentID { get }
 
+  /// The number of tasks |C| the environment has when built with `goals` (nil: its default), without
+  /// building it: what manifests size selection by.
+  static func taskCount(goals: Int?) -> Int
+
   /// Builds the environment from its options; throws `EnvironmentError` on an option it does not take.
   init(_ configuration: EnvironmentConfiguration) throws
 
@@ -89,8 +93,10 @@ public protocol ControlEnvironment: TaskEnvironment {
   func isSuccess(_ trajectory: StateTrajectory, task: Int) -> Bool
 }
 
-/// Every environment this build knows, by the name used in manifests and artifacts (`env.name`).
-public enum EnvironmentID: String, CaseIterable, Codable, Hashable, Sendable {
+/// Every environment this build knows, by the name used in manifests, params and artifacts (`env.name`,
+/// `/data@env_name`): three built in, and `metaworld` through the Python bridge
+/// (docs/environments/metaworld.md).
+public enum EnvironmentID: String, ManifestChoice {
   case integrator2d, reacher, kitchen, metaworld
 
   /// The registry: the one `switch` over environments in the code base.
@@ -102,6 +108,9 @@ public enum EnvironmentID: String, CaseIterable, Codable, Hashable, Sendable {
     case .metaworld: MetaWorld.self
     }
   }
+
+  /// The number of tasks |C| with `goals` goals (integrator2d; nil: the default), from the environment.
+  public func taskCount(goals: Int? = nil) -> Int { environmentType.taskCount(goals: goals) }
 
   /// The environments that run in this process (every one but `metaworld`, which needs Python).
   public static var inProcess: [EnvironmentID] { allCases.filter { $0.environmentType is any ControlEnvironment.Type } }

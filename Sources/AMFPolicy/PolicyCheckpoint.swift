@@ -24,6 +24,16 @@ public enum PolicyCheckpoint: Sendable {
     }
   }
 
+  /// The MLP policy, whichever mitigation made it; nil for a GP.
+  public var mlpPolicy: (any MLPPolicyKind<Float>)? {
+    switch self {
+    case .mlp(let policy): policy
+    case .isolation(let policy): policy
+    case .adaptivePrior(let policy): policy
+    case .gp: nil
+    }
+  }
+
   /// The `family` attribute: `mlp` or `gp`.
   public var family: String {
     if case .gp = self { return GPPolicy.artifactFamily }

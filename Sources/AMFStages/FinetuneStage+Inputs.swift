@@ -88,7 +88,7 @@ extension FinetuneStage {
   /// would shift every request number.
   static func checkEarlierRounds(_ collected: DemonstrationSet?, round: Int, file: String) throws(ArtifactError) {
     for (index, demo) in (collected?.demonstrations ?? []).enumerated() where InputChecks.isCollected(demo) {
-      guard let collectedIn = Int(demo.source.dropFirst(roundSourcePrefix.count)), collectedIn < round else {
+      guard let collectedIn = DemonstrationSource(demo.source)?.round, collectedIn < round else {
         throw ArtifactError.invalidValue(
           file: file, object: "/data/\(DemonstrationSet.demoName(index))@source",
           reason: "is '\(demo.source)' but this is round \(round), so D_\(round) holds rounds before it only; pass "

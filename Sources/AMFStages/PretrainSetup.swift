@@ -22,33 +22,13 @@ public struct PretrainSetup: Sendable {
   }
 
   /// Maps the manifest's settings with `demosPerTask` pre-training demonstrations per covered task.
-  public init(env: EnvironmentSettings, scenario: Scenario, demosPerTask: Int) throws {
-    id = Self.environmentID(env.name)
-    self.scenario = Self.taskScenario(scenario)
+  public init(env: EnvironmentSettings, scenario: TaskScenario, demosPerTask: Int) throws {
+    id = env.name
+    self.scenario = scenario
     let configuration = EnvironmentConfiguration(
       goals: env.name == .integrator2d ? env.goals : nil, expertNoise: env.expertNoise)
-    plan = try self.scenario.plan(environment: id, configuration: configuration, demosPerTask: demosPerTask)
+    plan = try scenario.plan(environment: id, configuration: configuration, demosPerTask: demosPerTask)
     environment = try id.make(plan.configuration)
-  }
-
-  /// The registry entry of a manifest environment name.
-  public static func environmentID(_ name: EnvironmentName) -> EnvironmentID {
-    switch name {
-    case .integrator2d: .integrator2d
-    case .reacher: .reacher
-    case .kitchen: .kitchen
-    case .metaworld: .metaworld
-    }
-  }
-
-  /// The environment layer's scenario for a manifest scenario.
-  public static func taskScenario(_ scenario: Scenario) -> TaskScenario {
-    switch scenario.name {
-    case .mismatch: .mismatch
-    case .balanced: .balanced
-    case .targeted: .targeted
-    case .allocation: .allocation(coveredCount: scenario.coveredCount ?? 0)
-    }
   }
 
   /// The `/data@env_args` of the demonstrations: the options the environment was built with (the

@@ -16,7 +16,7 @@ public enum PretrainStage: Stage {
   public typealias Params = PretrainParams
   public static let kind = StageKind.pretrain
   /// The `source` attribute of every demonstration this stage writes.
-  public static let source = "pretrain"
+  public static let source = DemonstrationSource.pretrain.description
   /// Steps between two progress lines of MLP training.
   public static let progressInterval = 1000
 
@@ -103,7 +103,7 @@ public enum PretrainStage: Stage {
     let architecture = MLPArchitecture(
       observationDimension: rows.observationDimension, taskFeatureDimension: rows.taskFeatureDimension,
       actionDimension: rows.actionDimension, hiddenWidths: settings.hidden,
-      activation: settings.activation == .tanh ? .tanh : .relu)
+      activation: settings.activation)
     let stream = seed.derived("pretrain/policy")
     let initial = MLPPolicy<Float>(architecture: architecture, fittingNormalizerTo: rows.observations, seed: stream)
     let data = try BehaviorCloningData(

@@ -246,6 +246,8 @@ public enum StageDriver {
       let changed = lines.filter { known[$0.key] != $0.value && !condition.hasPrefix("\($0.key)=") }
       if !changed.isEmpty { text += "\nWith \(condition):\n" + format(changed) }
     }
+    let choices = ParameterChoices.choices(forKeys: keys)
+    if !choices.isEmpty { text += "\nAllowed values:\n" + ParameterChoices.text(choices) }
     return text
   }
 }

@@ -31,7 +31,7 @@ import Testing
     #expect(params.pretrain.learningRate == 3e-4)
     #expect(params.env.name == .reacher)
     #expect(params.pretrain.hidden == [32, 16])
-    #expect(params.scenario == Scenario(.balanced))
+    #expect(params.scenario == TaskScenario.balanced)
   }
 
   @Test func overridesWinOverTheFileAndLaterOverridesWin() throws {

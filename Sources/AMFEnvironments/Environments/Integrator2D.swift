@@ -47,6 +47,7 @@ public struct Integrator2D: ControlEnvironment {
   }
 
   public var taskCount: Int { goalCount }
+  public static func taskCount(goals: Int?) -> Int { goals ?? defaultGoalCount }
   public var stateDimension: Int { 2 }
   public var observationDimension: Int { 2 }
   public var actionDimension: Int { 2 }

@@ -67,10 +67,12 @@ public struct Kitchen: ControlEnvironment {
   /// Builds the environment; takes `expert_noise` only.
   public init(_ configuration: EnvironmentConfiguration) throws {
     try configuration.rejectGoals(Self.id)
-    expertNoiseStd = try configuration.expertNoiseStd(taskCount: 5, defaultStd: Self.defaultExpertNoiseStd)
+    expertNoiseStd = try configuration.expertNoiseStd(taskCount: Self.taskCount(goals: nil), defaultStd: Self.defaultExpertNoiseStd)
   }
 
   public var taskCount: Int { appliances.count }
+  /// Five appliances (`appliances`).
+  public static func taskCount(goals _: Int?) -> Int { 5 }
   public var stateDimension: Int { 4 + appliances.count }
   public var observationDimension: Int { stateDimension }
   public var actionDimension: Int { 2 }

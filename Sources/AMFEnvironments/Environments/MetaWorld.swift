@@ -58,6 +58,7 @@ public struct MetaWorld: TaskEnvironment {
   }
 
   public var taskCount: Int { Self.tasks.count }
+  public static func taskCount(goals _: Int?) -> Int { tasks.count }
   public var observationDimension: Int { 39 }
   public var stateDimension: Int { observationDimension + 1 }
   public var actionDimension: Int { 4 }

@@ -76,6 +76,7 @@ public struct Reacher: ControlEnvironment {
   }
 
   public var taskCount: Int { Self.targetCount }
+  public static func taskCount(goals _: Int?) -> Int { targetCount }
   public var stateDimension: Int { 4 }
   public var observationDimension: Int { 8 }
   public var actionDimension: Int { 2 }

@@ -1,13 +1,10 @@
 import AMFCore
+import AMFEnvironments
+import AMFPolicy
 
 /// The policy family (AMF.md §5).
-public enum PolicyKind: String, CaseIterable, Codable, Hashable, Sendable {
+public enum PolicyKind: String, ManifestChoice {
   case mlp, gp
-}
-
-/// The MLP's hidden-layer nonlinearity.
-public enum Activation: String, CaseIterable, Codable, Hashable, Sendable {
-  case tanh, relu
 }
 
 /// The GP policy's kernel hyperparameters (AMF.md §2.1).
@@ -58,7 +55,7 @@ public struct PretrainSettings: Codable, Hashable, Sendable {
   /// Hidden-layer widths (MLP): 64 × 64, or 256 × 256 on kitchen.
   public var hidden = [64, 64]
   /// Hidden-layer nonlinearity (MLP).
-  public var activation = Activation.tanh
+  public var activation = MLPActivation.tanh
   /// Adam learning rate (MLP).
   public var learningRate = 1e-3
   /// Minibatch size (MLP).
@@ -72,7 +69,7 @@ public struct PretrainSettings: Codable, Hashable, Sendable {
   }
 
   /// The defaults for `environment` (nil: not environment-specific).
-  public init(environment: EnvironmentName? = nil) {
+  public init(environment: EnvironmentID? = nil) {
     if environment == .kitchen || environment == .metaworld { hidden = [256, 256] }
   }
 
@@ -80,7 +77,7 @@ public struct PretrainSettings: Codable, Hashable, Sendable {
   public init(from decoder: any Decoder) throws { try self.init(from: decoder, environment: nil) }
 
   /// Decodes strictly; absent fields take the defaults for `environment` and the chosen policy.
-  public init(from decoder: any Decoder, environment: EnvironmentName?) throws {
+  public init(from decoder: any Decoder, environment: EnvironmentID?) throws {
     self.init(environment: environment)
     try decoder.rejectUnknownKeys(CodingKeys.self)
     let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -88,7 +85,7 @@ public struct PretrainSettings: Codable, Hashable, Sendable {
     demosPerTask = try c.decodeIfPresent(Int.self, forKey: .demosPerTask) ?? (policy == .gp ? 1 : 10)
     steps = try c.decodeIfPresent(Int.self, forKey: .steps) ?? steps
     hidden = try c.decodeIfPresent([Int].self, forKey: .hidden) ?? hidden
-    activation = try c.decodeIfPresent(Activation.self, forKey: .activation) ?? activation
+    activation = try c.decodeIfPresent(MLPActivation.self, forKey: .activation) ?? activation
     learningRate = try c.decodeIfPresent(Double.self, forKey: .learningRate) ?? learningRate
     batchSize = try c.decodeIfPresent(Int.self, forKey: .batchSize) ?? batchSize
     gp = try c.decodeIfPresent(GPSettings.self, forKey: .gp) ?? gp

@@ -1,4 +1,5 @@
 import AMFCore
+import AMFEnvironments
 
 /// What the pretrain stage computes from: π₀ and its data depend on nothing else (not select, finetune, budget).
 ///
@@ -9,7 +10,7 @@ public struct PretrainParams: Codable, Hashable, Sendable {
   /// The environment.
   public var env: EnvironmentSettings
   /// The scenario (covered tasks).
-  public var scenario: Scenario
+  public var scenario: TaskScenario
   /// Policy and training settings.
   public var pretrain: PretrainSettings
 
@@ -17,7 +18,7 @@ public struct PretrainParams: Codable, Hashable, Sendable {
 
   /// Creates params; `pretrain` defaults to the environment's defaults.
   public init(
-    env: EnvironmentSettings = EnvironmentSettings(name: .integrator2d), scenario: Scenario = Scenario(.mismatch),
+    env: EnvironmentSettings = EnvironmentSettings(name: .integrator2d), scenario: TaskScenario = TaskScenario.mismatch,
     pretrain: PretrainSettings? = nil
   ) {
     self.env = env
@@ -30,7 +31,7 @@ public struct PretrainParams: Codable, Hashable, Sendable {
     try decoder.rejectUnknownKeys(CodingKeys.self)
     let c = try decoder.container(keyedBy: CodingKeys.self)
     let env = try c.decodeIfPresent(EnvironmentSettings.self, forKey: .env) ?? EnvironmentSettings(name: .integrator2d)
-    let scenario = try c.decodeIfPresent(Scenario.self, forKey: .scenario) ?? Scenario(.mismatch)
+    let scenario = try c.decodeIfPresent(TaskScenario.self, forKey: .scenario) ?? TaskScenario.mismatch
     var pretrain: PretrainSettings?
     if c.contains(.pretrain) {
       pretrain = try PretrainSettings(from: try c.superDecoder(forKey: .pretrain), environment: env.name)
@@ -54,7 +55,7 @@ public struct EmbedParams: Codable, Hashable, Sendable {
   /// The environment (rollouts of the current policy).
   public var env: EnvironmentSettings
   /// The scenario (targets).
-  public var scenario: Scenario
+  public var scenario: TaskScenario
   /// Embedding settings.
   public var embed: EmbedSettings
   /// Importance sampling of the proxy pool (from `select:`).
@@ -66,7 +67,7 @@ public struct EmbedParams: Codable, Hashable, Sendable {
 
   /// Creates params.
   public init(
-    env: EnvironmentSettings = EnvironmentSettings(name: .integrator2d), scenario: Scenario = Scenario(.targeted),
+    env: EnvironmentSettings = EnvironmentSettings(name: .integrator2d), scenario: TaskScenario = TaskScenario.targeted,
     embed: EmbedSettings = EmbedSettings(), importance: ImportanceSettings = ImportanceSettings(), round: Int = 1
   ) {
     self.env = env
@@ -82,7 +83,7 @@ public struct EmbedParams: Codable, Hashable, Sendable {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     self.init()
     env = try c.decodeIfPresent(EnvironmentSettings.self, forKey: .env) ?? env
-    scenario = try c.decodeIfPresent(Scenario.self, forKey: .scenario) ?? scenario
+    scenario = try c.decodeIfPresent(TaskScenario.self, forKey: .scenario) ?? scenario
     embed = try c.decodeIfPresent(EmbedSettings.self, forKey: .embed) ?? embed
     importance = try c.decodeIfPresent(ImportanceSettings.self, forKey: .importance) ?? importance
     round = try c.decodeIfPresent(Int.self, forKey: .round) ?? round
@@ -110,7 +111,7 @@ public struct SelectParams: Codable, Hashable, Sendable {
   /// |C|, the candidate tasks.
   public var taskCount: Int
   /// The scenario (targets μ).
-  public var scenario: Scenario
+  public var scenario: TaskScenario
 
   enum CodingKeys: String, CodingKey, CaseIterable {
     case select, batch, round, taskCount = "task_count", scenario
@@ -119,7 +120,7 @@ public struct SelectParams: Codable, Hashable, Sendable {
   /// Creates params.
   public init(
     select: SelectSettings = SelectSettings(), batch: Int = 2, round: Int = 1, taskCount: Int = 12,
-    scenario: Scenario = Scenario(.targeted)
+    scenario: TaskScenario = TaskScenario.targeted
   ) {
     self.select = select
     self.batch = batch
@@ -137,7 +138,7 @@ public struct SelectParams: Codable, Hashable, Sendable {
     batch = try c.decodeIfPresent(Int.self, forKey: .batch) ?? batch
     round = try c.decodeIfPresent(Int.self, forKey: .round) ?? round
     taskCount = try c.decodeIfPresent(Int.self, forKey: .taskCount) ?? taskCount
-    scenario = try c.decodeIfPresent(Scenario.self, forKey: .scenario) ?? scenario
+    scenario = try c.decodeIfPresent(TaskScenario.self, forKey: .scenario) ?? scenario
     try decoder.validating {
       try requireAtLeast(1, batch, "batch")
       try requireAtMost(
@@ -158,7 +159,7 @@ public struct FinetuneParams: Codable, Hashable, Sendable {
   /// The environment (the expert queried for the selected tasks).
   public var env: EnvironmentSettings
   /// The scenario (expert noise of distractor tasks).
-  public var scenario: Scenario
+  public var scenario: TaskScenario
   /// Fine-tuning settings.
   public var finetune: FinetuneSettings
   /// The policy family of π₀ (GP policies condition instead of training).
@@ -170,7 +171,7 @@ public struct FinetuneParams: Codable, Hashable, Sendable {
 
   /// Creates params.
   public init(
-    env: EnvironmentSettings = EnvironmentSettings(name: .integrator2d), scenario: Scenario = Scenario(.mismatch),
+    env: EnvironmentSettings = EnvironmentSettings(name: .integrator2d), scenario: TaskScenario = TaskScenario.mismatch,
     finetune: FinetuneSettings = FinetuneSettings(), policy: PolicyKind = .mlp, round: Int = 1
   ) {
     self.env = env
@@ -186,7 +187,7 @@ public struct FinetuneParams: Codable, Hashable, Sendable {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     self.init(
       env: try c.decodeIfPresent(EnvironmentSettings.self, forKey: .env) ?? EnvironmentSettings(name: .integrator2d),
-      scenario: try c.decodeIfPresent(Scenario.self, forKey: .scenario) ?? Scenario(.mismatch),
+      scenario: try c.decodeIfPresent(TaskScenario.self, forKey: .scenario) ?? TaskScenario.mismatch,
       finetune: try c.decodeIfPresent(FinetuneSettings.self, forKey: .finetune) ?? FinetuneSettings(),
       policy: try c.decodeIfPresent(PolicyKind.self, forKey: .policy) ?? .mlp,
       round: try c.decodeIfPresent(Int.self, forKey: .round) ?? 1)
@@ -203,7 +204,7 @@ public struct EvaluateParams: Codable, Hashable, Sendable {
   /// The environment.
   public var env: EnvironmentSettings
   /// The scenario (target distribution μ).
-  public var scenario: Scenario
+  public var scenario: TaskScenario
   /// Evaluation settings.
   public var evaluate: EvaluateSettings
   /// The round r ≥ 0 (0 evaluates π₀).
@@ -213,7 +214,7 @@ public struct EvaluateParams: Codable, Hashable, Sendable {
 
   /// Creates params.
   public init(
-    env: EnvironmentSettings = EnvironmentSettings(name: .integrator2d), scenario: Scenario = Scenario(.mismatch),
+    env: EnvironmentSettings = EnvironmentSettings(name: .integrator2d), scenario: TaskScenario = TaskScenario.mismatch,
     evaluate: EvaluateSettings = EvaluateSettings(), round: Int = 0
   ) {
     self.env = env
@@ -228,7 +229,7 @@ public struct EvaluateParams: Codable, Hashable, Sendable {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     self.init(
       env: try c.decodeIfPresent(EnvironmentSettings.self, forKey: .env) ?? EnvironmentSettings(name: .integrator2d),
-      scenario: try c.decodeIfPresent(Scenario.self, forKey: .scenario) ?? Scenario(.mismatch),
+      scenario: try c.decodeIfPresent(TaskScenario.self, forKey: .scenario) ?? TaskScenario.mismatch,
       evaluate: try c.decodeIfPresent(EvaluateSettings.self, forKey: .evaluate) ?? EvaluateSettings(),
       round: try c.decodeIfPresent(Int.self, forKey: .round) ?? 0)
     try decoder.validating { try requireRound(round, minimum: 0) }
@@ -243,7 +244,7 @@ private func requireRound(_ round: Int, minimum: Int) throws {
 }
 
 /// Throws a `DecodingError` at `scenario…` when `scenario` does not fit `env` (as `PretrainParams` does).
-private func validateScenario(_ scenario: Scenario, for env: EnvironmentSettings, decoder: any Decoder) throws {
+private func validateScenario(_ scenario: TaskScenario, for env: EnvironmentSettings, decoder: any Decoder) throws {
   do {
     try scenario.validate(for: env)
   } catch let error as InvalidParameter {

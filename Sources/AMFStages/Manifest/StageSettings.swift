@@ -1,4 +1,5 @@
 import AMFCore
+import AMFPolicy
 
 /// The demonstration budget: N demonstrations in rounds of B (AMF.md §1).
 public struct Budget: Codable, Hashable, Sendable {
@@ -41,11 +42,6 @@ public struct Budget: Codable, Hashable, Sendable {
       throw InvalidParameter("demos", reason: "\(demos) is not divisible by batch \(batch); make it a multiple")
     }
   }
-}
-
-/// The embedding of the policy used by the linear kernel (AMF.md §2.1).
-public enum EmbeddingKind: String, ManifestChoice {
-  case lossGradient = "loss_gradient", nllGradient = "nll_gradient", lastLayer = "last_layer", dropout
 }
 
 /// The `embed:` section (AMF.md §2.1–2.3).
