@@ -1,5 +1,6 @@
 import AMFArtifacts
 import AMFCore
+import AMFEnvironments
 import AMFTestSupport
 import Foundation
 import Testing

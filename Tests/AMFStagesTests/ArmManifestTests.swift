@@ -1,4 +1,5 @@
 import AMFCore
+import AMFEnvironments
 import AMFPipeline
 import Foundation
 import Testing

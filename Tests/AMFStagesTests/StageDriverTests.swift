@@ -1,5 +1,6 @@
 import AMFArtifacts
 import AMFCore
+import AMFEnvironments
 import AMFPipeline
 import AMFTestSupport
 import Foundation
