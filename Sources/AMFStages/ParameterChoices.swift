@@ -33,7 +33,7 @@ public enum ParameterChoices {
     Choice("env.name", EnvironmentID.self, "the environment (AMF.md §3); its task count comes from it"),
     Choice(
       "scenario", TaskScenario.Name.self,
-      "pre-training allocation and targets (AMF.md §4); allocation also takes k: {name: allocation, k: 3}"),
+      "pre-training coverage and targets (AMF.md §4); allocation also takes k"),
     Choice("pretrain.policy", PolicyKind.self, "the policy family (AMF.md §5)"),
     Choice("pretrain.activation", MLPActivation.self, "the MLP's hidden-layer nonlinearity"),
     Choice("policy", PolicyKind.self, "the policy family of π₀", inManifests: false),
@@ -45,7 +45,7 @@ public enum ParameterChoices {
       inManifests: false),
     Choice(
       "select.batch_conditioning", BatchConditioning.self,
-      "the proxy demonstration a greedy batch conditions on after a pick (AMF.md §2.4)"),
+      "what the greedy batch conditions on after a pick (AMF.md §2.4)"),
     Choice("finetune.mitigation", Mitigation.self, "forgetting mitigation (AMF.md §5)"),
     Choice("finetune.balance", MinibatchBalance.self, "how minibatches weigh the demonstrated tasks"),
   ]
@@ -59,14 +59,10 @@ public enum ParameterChoices {
     return all.filter { sections.contains($0.section) }
   }
 
-  /// `  key  a | b | c — meaning` lines, keys padded to one column.
+  /// Two lines per choice, `  key: a | b | c` and its meaning indented below (short enough for an 80-column
+  /// terminal, where `--help` wraps).
   public static func text(_ choices: [Choice]) -> String {
-    let width = (choices.map(\.key.count).max() ?? 0) + 2
-    return choices.map { choice in
-      "  " + choice.key.padding(toLength: width, withPad: " ", startingAt: 0)
-        + choice.values.joined(separator: " | ") + " — " + choice.meaning
-    }
-    .joined(separator: "\n")
+    choices.map { "  \($0.key): \($0.values.joined(separator: " | "))\n      \($0.meaning)" }.joined(separator: "\n")
   }
 }
 
