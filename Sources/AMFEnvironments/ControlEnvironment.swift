@@ -16,6 +16,12 @@ public protocol TaskEnvironment: Sendable {
   /// building it: what manifests size selection by.
   static func taskCount(goals: Int?) -> Int
 
+  /// The fixed standardization of the policy inputs `[s, f(c)]` (a GP policy's kernel inputs).
+  static var inputStandardization: InputStandardization { get }
+
+  /// The hidden-layer widths of an MLP policy here by default (AMF.md §5: 64 × 64; larger where the tasks need it).
+  static var defaultHiddenWidths: [Int] { get }
+
   /// Builds the environment from its options; throws `EnvironmentError` on an option it does not take.
   init(_ configuration: EnvironmentConfiguration) throws
 
@@ -49,6 +55,11 @@ public protocol TaskEnvironment: Sendable {
 
   /// Rolls the scripted expert, with its per-task noise, out for every request.
   func expertEpisodes(requests: [EpisodeRequest], horizon: Int?) throws -> [Episode]
+}
+
+extension TaskEnvironment {
+  /// 64 × 64 (AMF.md §5).
+  public static var defaultHiddenWidths: [Int] { [64, 64] }
 }
 
 /// An in-process multi-task control environment with a scripted expert and a success test (AMF.md §3).
@@ -108,6 +119,12 @@ public enum EnvironmentID: String, ManifestChoice {
     case .metaworld: MetaWorld.self
     }
   }
+
+  /// The fixed standardization of `[s, f(c)]` (`TaskEnvironment.inputStandardization`).
+  public var inputStandardization: InputStandardization { environmentType.inputStandardization }
+
+  /// The default MLP hidden-layer widths (`TaskEnvironment.defaultHiddenWidths`).
+  public var defaultHiddenWidths: [Int] { environmentType.defaultHiddenWidths }
 
   /// The number of tasks |C| with `goals` goals (integrator2d; nil: the default), from the environment.
   public func taskCount(goals: Int? = nil) -> Int { environmentType.taskCount(goals: goals) }

@@ -86,7 +86,7 @@ public enum PretrainStage: Stage {
       return .mlp(try trainMLP(rows, setup: setup, settings: settings, seed: seed, progress: progress))
     case .gp:
       let gp = settings.gp
-      let standardization = GPStandardization.fixed(for: setup.id)
+      let standardization = setup.id.inputStandardization
       let policy = try GPPolicy(
         observationDimension: rows.observationDimension, taskFeatureDimension: rows.taskFeatureDimension,
         actionDimension: rows.actionDimension, inputMean: standardization.mean, inputScale: standardization.scale,

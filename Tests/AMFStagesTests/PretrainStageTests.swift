@@ -109,7 +109,7 @@ import Testing
   @Test(arguments: EnvironmentID.allCases)
   func gpStandardizationFitsEveryEnvironment(id: EnvironmentID) throws {
     let environment = try id.make()
-    let standardization = GPStandardization.fixed(for: id)
+    let standardization = id.inputStandardization
     #expect(standardization.mean.count == environment.observationDimension + environment.taskFeatureDimension)
     #expect(standardization.scale.count == standardization.mean.count)
     #expect(standardization.scale.allSatisfy { $0 > 0 })

@@ -12,7 +12,7 @@ public struct EnvironmentSettings: Codable, Hashable, Sendable {
   public var goals: Int?
 
   /// The default goal count of integrator2d.
-  public static let defaultGoals = 12
+  public static let defaultGoals = Integrator2D.defaultGoalCount
 
   enum CodingKeys: String, CodingKey, CaseIterable {
     case name, expertNoise = "expert_noise", goals

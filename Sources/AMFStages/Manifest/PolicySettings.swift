@@ -52,7 +52,8 @@ public struct PretrainSettings: Codable, Hashable, Sendable {
   public var demosPerTask = 10
   /// Behavioural-cloning steps (MLP).
   public var steps = 20_000
-  /// Hidden-layer widths (MLP): 64 × 64, or 256 × 256 on kitchen.
+  /// Hidden-layer widths (MLP): the environment's `defaultHiddenWidths` (64 × 64; 256 × 256 on kitchen and
+  /// Meta-World).
   public var hidden = [64, 64]
   /// Hidden-layer nonlinearity (MLP).
   public var activation = MLPActivation.tanh
@@ -70,7 +71,7 @@ public struct PretrainSettings: Codable, Hashable, Sendable {
 
   /// The defaults for `environment` (nil: not environment-specific).
   public init(environment: EnvironmentID? = nil) {
-    if environment == .kitchen || environment == .metaworld { hidden = [256, 256] }
+    if let environment { hidden = environment.defaultHiddenWidths }
   }
 
   /// Decodes strictly with environment-independent defaults.
