@@ -237,6 +237,7 @@ public enum StageDriver {
     func format(_ lines: [(key: String, value: String)]) -> String {
       lines.map { line in
         "  " + line.key.padding(toLength: max(width, line.key.count + 1), withPad: " ", startingAt: 0) + line.value
+          + (ParameterMeanings.meaning(of: line.key).map { "\n      \($0)" } ?? "")
       }
       .joined(separator: "\n")
     }

@@ -145,4 +145,20 @@ import Testing
     }
     #expect(found == path && reason.hasSuffix("did you mean '\(closest)'?"), "\(error)")
   }
+
+  /// `--help` gives every parameter of every stage one line of meaning, and every enumerated one its values.
+  @Test func everyParameterKeyHasAMeaning() throws {
+    var keys: [String] = []
+    for params in [
+      try StageParameters.flattened(PretrainParams()), try StageParameters.flattened(EmbedParams()),
+      try StageParameters.flattened(SelectParams()), try StageParameters.flattened(FinetuneParams()),
+      try StageParameters.flattened(EvaluateParams()), try StageParameters.flattened(ReportParams()),
+    ] { keys += params.map(\.key) }
+    for key in keys + ParameterChoices.all.map(\.key) {
+      #expect(ParameterMeanings.meaning(of: key) != nil, "\(key) has no meaning")
+    }
+    let help = try #require(StageKind.select.parameterHelp)
+    #expect(help.contains("select.strategy: amf | uncertainty | uniform | rebalancing"))
+    #expect(help.contains("  task_count                     12\n      |C|, the candidate tasks"))
+  }
 }
