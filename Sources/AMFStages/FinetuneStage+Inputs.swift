@@ -21,7 +21,7 @@ extension FinetuneStage {
         file: file, object: "attribute architecture (variant)",
         reason: "is a fine-tuned policy; fine-tuning restarts from π₀ every round: pass the pretrain stage's policy")
     }
-    let family: PolicyKind = if case .gp = prior { .gp } else { .mlp }
+    let family = prior.family
     guard family == params.policy else {
       throw ArtifactError.invalidValue(
         file: file, object: "attribute family",

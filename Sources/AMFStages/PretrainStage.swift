@@ -126,6 +126,12 @@ public enum PretrainedPolicy: Sendable {
   case mlp(MLPPolicy<Float>)
   case gp(GPPolicy)
 
+  /// Its family.
+  public var family: PolicyKind {
+    if case .gp = self { return .gp }
+    return .mlp
+  }
+
   /// The policy as a `GaussianPolicy` (for rollouts).
   public var gaussian: any GaussianPolicy {
     switch self {
@@ -145,7 +151,7 @@ public enum PretrainedPolicy: Sendable {
   /// Reads a plain MLP or a GP policy from `policy` artifact content, by its `family` attribute.
   public init(artifactContent content: ArtifactGroup, file: String = "") throws {
     let family = try? content.attribute("family").scalarString(object: "attribute family")
-    if family == GPPolicy.artifactFamily {
+    if family.flatMap(PolicyKind.init(rawValue:)) == .gp {
       self = .gp(try GPPolicy(artifactContent: content, file: file))
     } else {
       self = .mlp(try MLPPolicy<Float>(artifactContent: content, file: file))

@@ -129,12 +129,27 @@ import Testing
     #expect(checkpoint.mlpPolicy?.architecture.activation == activation)
   }
 
+  /// `pretrain.policy`: manifest → pretrain and finetune params → the policy's `family` attribute.
+  @Test(arguments: PolicyKind.allCases)
+  func policyFamily(kind: PolicyKind) throws {
+    let runs = try Self.runs(
+      "scenario: mismatch\npretrain: {policy: \(kind.rawValue), steps: 5, hidden: [4], demos_per_task: 1}\n")
+    let params = try Self.params(PretrainParams.self, runs, "pretrain/seed-0")
+    #expect(params.pretrain.policy == kind)
+    #expect(try Self.params(FinetuneParams.self, runs, "finetune/seed-0/round-1").policy == kind)
+    let policy = try Self.pretrain(params).policy
+    let family = try policy.content.attribute("family").scalarString(object: "family")
+    #expect(PolicyKind(rawValue: family) == kind)
+    #expect(try PolicyCheckpoint(artifactContent: policy.content, file: "p.h5").family == kind)
+  }
+
   /// A misspelt value of every enumerated manifest key is rejected at its line and column, naming the closest.
   @Test(arguments: [
     ("env: {name: reachr}\n", "env.name", "reacher"), ("scenario: targetted\n", "scenario", "targeted"),
     ("select: {strategy: rebalance}\n", "select.strategy", "rebalancing"),
     ("embed: {kind: last_layr}\n", "embed.kind", "last_layer"),
     ("pretrain: {activation: rellu}\n", "pretrain.activation", "relu"),
+    ("pretrain: {policy: gpp}\n", "pretrain.policy", "gp"),
   ])
   func misspeltValuesSayDidYouMean(line: String, path: String, closest: String) throws {
     let yaml = "name: a\n" + (line.hasPrefix("env") ? line : "env: {name: reacher}\n" + line)

@@ -2,11 +2,6 @@ import AMFCore
 import AMFEnvironments
 import AMFPolicy
 
-/// The policy family (AMF.md §5).
-public enum PolicyKind: String, ManifestChoice {
-  case mlp, gp
-}
-
 /// The GP policy's kernel hyperparameters (AMF.md §2.1).
 public struct GPSettings: Codable, Hashable, Sendable {
   /// RBF lengthscale ℓ on standardized inputs.

@@ -1,5 +1,6 @@
 import AMFCore
 import AMFEnvironments
+import AMFPolicy
 
 /// What the pretrain stage computes from: π₀ and its data depend on nothing else (not select, finetune, budget).
 ///
