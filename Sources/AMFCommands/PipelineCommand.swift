@@ -11,6 +11,9 @@ public struct PipelineCommand: AsyncParsableCommand {
     discussion: """
       Stage runs execute as `amf-pipeline stage <name> …` through this very binary, so the orchestrator \
       never runs an older or unoptimized copy of the stage code (README.md, "How the stages are found").
+
+      Manifest keys with a closed set of values:
+      \(ParameterChoices.text(ParameterChoices.all.filter(\.inManifests)))
       """,
     subcommands: [
       RunCommand.self, StatusCommand.self, DagCommand.self, ShowCommand.self, VerifyCommand.self, GCCommand.self,

@@ -12,6 +12,16 @@ public protocol TaskEnvironment: Sendable {
   /// The registry entry of this environment.
   static var id: EnvironmentID { get }
 
+  /// The number of tasks |C| the environment has when built with `goals` (nil: its default), without
+  /// building it: what manifests size selection by.
+  static func taskCount(goals: Int?) -> Int
+
+  /// The fixed standardization of the policy inputs `[s, f(c)]` (a GP policy's kernel inputs).
+  static var inputStandardization: InputStandardization { get }
+
+  /// The hidden-layer widths of an MLP policy here by default (AMF.md §5: 64 × 64; larger where the tasks need it).
+  static var defaultHiddenWidths: [Int] { get }
+
   /// Builds the environment from its options; throws `EnvironmentError` on an option it does not take.
   init(_ configuration: EnvironmentConfiguration) throws
 
@@ -45,6 +55,11 @@ public protocol TaskEnvironment: Sendable {
 
   /// Rolls the scripted expert, with its per-task noise, out for every request.
   func expertEpisodes(requests: [EpisodeRequest], horizon: Int?) throws -> [Episode]
+}
+
+extension TaskEnvironment {
+  /// 64 × 64 (AMF.md §5).
+  public static var defaultHiddenWidths: [Int] { [64, 64] }
 }
 
 /// An in-process multi-task control environment with a scripted expert and a success test (AMF.md §3).
@@ -89,8 +104,10 @@ public protocol ControlEnvironment: TaskEnvironment {
   func isSuccess(_ trajectory: StateTrajectory, task: Int) -> Bool
 }
 
-/// Every environment this build knows, by the name used in manifests and artifacts (`env.name`).
-public enum EnvironmentID: String, CaseIterable, Codable, Hashable, Sendable {
+/// Every environment this build knows, by the name used in manifests, params and artifacts (`env.name`,
+/// `/data@env_name`): three built in, and `metaworld` through the Python bridge
+/// (docs/environments/metaworld.md).
+public enum EnvironmentID: String, ManifestChoice {
   case integrator2d, reacher, kitchen, metaworld
 
   /// The registry: the one `switch` over environments in the code base.
@@ -102,6 +119,15 @@ public enum EnvironmentID: String, CaseIterable, Codable, Hashable, Sendable {
     case .metaworld: MetaWorld.self
     }
   }
+
+  /// The fixed standardization of `[s, f(c)]` (`TaskEnvironment.inputStandardization`).
+  public var inputStandardization: InputStandardization { environmentType.inputStandardization }
+
+  /// The default MLP hidden-layer widths (`TaskEnvironment.defaultHiddenWidths`).
+  public var defaultHiddenWidths: [Int] { environmentType.defaultHiddenWidths }
+
+  /// The number of tasks |C| with `goals` goals (integrator2d; nil: the default), from the environment.
+  public func taskCount(goals: Int? = nil) -> Int { environmentType.taskCount(goals: goals) }
 
   /// The environments that run in this process (every one but `metaworld`, which needs Python).
   public static var inProcess: [EnvironmentID] { allCases.filter { $0.environmentType is any ControlEnvironment.Type } }

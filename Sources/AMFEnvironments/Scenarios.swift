@@ -1,4 +1,7 @@
-/// A pre-training allocation and target set (AMF.md §4), as a manifest's `scenario:` names it.
+import AMFCore
+
+/// A pre-training allocation and target set (AMF.md §4), as a manifest's `scenario:` names it and as params
+/// encode it: a plain name (`targeted`), or `{name: allocation, k: 3}`.
 public enum TaskScenario: Hashable, Sendable {
   /// The first ⌊|C|/2⌋ tasks are covered (a contiguous arc on the circle and the ring); targets: all.
   case mismatch
@@ -9,21 +12,52 @@ public enum TaskScenario: Hashable, Sendable {
   /// The first `coveredCount` goals of integrator2d are covered; targets: all (the paper's sweep).
   case allocation(coveredCount: Int)
 
+  /// The scenario names as written in manifests (`scenario:` or `scenario.name`).
+  public enum Name: String, ManifestChoice {
+    case mismatch, balanced, targeted, allocation
+  }
+
   /// The covered tasks of `targeted`.
   public static let targetedCovered = Array(0...5)
   /// The target tasks of `targeted`: two covered, two uncovered, across the coverage boundary.
   public static let targetedTargets = [4, 5, 6, 7]
   /// The uncovered non-targets whose expert is noisy under `targeted`.
   public static let targetedDistractors = [9, 10]
+  /// The fewest tasks `targeted` is defined for: its targets and distractors must exist.
+  public static let targetedMinimumTaskCount = 11
 
   /// The scenario's name as written in manifests.
-  public var name: String {
+  public var name: Name {
     switch self {
-    case .mismatch: "mismatch"
-    case .balanced: "balanced"
-    case .targeted: "targeted"
-    case .allocation(let k): "allocation k=\(k)"
+    case .mismatch: .mismatch
+    case .balanced: .balanced
+    case .targeted: .targeted
+    case .allocation: .allocation
     }
+  }
+
+  /// The name with k, for messages: `allocation k=3`.
+  public var description: String {
+    if case .allocation(let k) = self { return "allocation k=\(k)" }
+    return name.rawValue
+  }
+
+  /// The target tasks (μ uniform over them) among `taskCount` tasks: `targetedTargets` for `targeted`, all
+  /// tasks otherwise.
+  ///
+  /// Edge cases: throws `scenarioNotApplicable` for `targeted` with fewer than `targetedMinimumTaskCount` tasks.
+  public func targets(taskCount: Int) throws -> [Int] {
+    guard self == .targeted else { return Array(0..<taskCount) }
+    guard taskCount >= Self.targetedMinimumTaskCount else {
+      throw EnvironmentError.scenarioNotApplicable(
+        scenario: description, reason: "needs at least \(Self.targetedMinimumTaskCount) tasks, found \(taskCount)")
+    }
+    return Self.targetedTargets
+  }
+
+  /// μ: uniform over `targets(taskCount:)`, 0 elsewhere. Shapes: `taskCount`.
+  public func targetWeights(taskCount: Int) throws -> [Double] {
+    ScenarioPlan.uniform(on: try targets(taskCount: taskCount), taskCount: taskCount)
   }
 
   /// The plan of this scenario in `environment` with `demosPerTask` pre-training demonstrations per
@@ -52,16 +86,16 @@ public enum TaskScenario: Hashable, Sendable {
     case .allocation(let k):
       guard id == .integrator2d, (1...taskCount).contains(k) else {
         throw EnvironmentError.scenarioNotApplicable(
-          scenario: name, reason: "defined for integrator2d with 1 ≤ k ≤ \(taskCount) goals")
+          scenario: description, reason: "defined for integrator2d with 1 ≤ k ≤ \(taskCount) goals")
       }
       covered = Array(0..<k)
     case .targeted:
-      guard taskCount >= 11, let std = base.distractorExpertNoiseStd else {
+      guard taskCount >= Self.targetedMinimumTaskCount, let std = base.distractorExpertNoiseStd else {
         throw EnvironmentError.scenarioNotApplicable(
-          scenario: name, reason: "needs ≥ 11 tasks and distractor noise; \(id.rawValue) has \(taskCount) tasks")
+          scenario: description, reason: "needs ≥ 11 tasks and distractor noise; \(id.rawValue) has \(taskCount) tasks")
       }
       covered = Self.targetedCovered
-      targets = Self.targetedTargets
+      targets = try self.targets(taskCount: taskCount)
       for task in Self.targetedDistractors { scenarioNoise[task] = std }
     }
     var merged = configuration
@@ -86,6 +120,16 @@ public struct ScenarioPlan: Hashable, Sendable {
   public var expertNoiseStd: [Double]
   /// The environment options to build the environment with (the scenario's noise merged in).
   public var configuration: EnvironmentConfiguration
+
+  /// μ: uniform over `targets`, 0 elsewhere. Shapes: `taskCount`.
+  public var targetWeights: [Double] { Self.uniform(on: targets, taskCount: pretrainDemos.count) }
+
+  /// `1 / |targets|` on `targets`, 0 elsewhere. Shapes: `taskCount`.
+  static func uniform(on targets: [Int], taskCount: Int) -> [Double] {
+    var weights = [Double](repeating: 0, count: taskCount)
+    for c in targets { weights[c] = 1 / Double(targets.count) }
+    return weights
+  }
 
   /// The covered tasks (those with pre-training demonstrations), ascending.
   public var coveredTasks: [Int] { pretrainDemos.indices.filter { pretrainDemos[$0] > 0 } }

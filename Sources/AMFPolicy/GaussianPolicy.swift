@@ -54,6 +54,27 @@ public struct GaussianBatch: Equatable, Sendable {
     }
   }
 
+  /// `Σ_t Σ_k log N(a_{t,k}; μ_{r_t,k}, v_{t,k})`: the log-likelihood of one trajectory's actions, step t scored
+  /// by batch row `rows[t]`, with `v = fixedVariance` when given and the row's σ² otherwise; in float64.
+  ///
+  /// Shapes: `actions`: `rows.count × actionDimension`, row-major; → a scalar.
+  /// Edge cases: no rows give 0. One running sum in step, then action order, so the value is reproducible
+  /// bit for bit. Reference: AMF.md §2.2 (the likelihoods of the importance-weight ratio; `is_variance`).
+  public func logLikelihood(of actions: [Float], rows: [Int], fixedVariance: Double?) -> Double {
+    let width = mean.columns
+    precondition(actions.count == rows.count * width, "\(actions.count) actions for \(rows.count) rows × \(width)")
+    let halfLogTwoPi = 0.5 * Foundation.log(2 * Double.pi)
+    var total = 0.0
+    for (t, row) in rows.enumerated() {
+      for k in 0..<width {
+        let variance = fixedVariance ?? Foundation.exp(2 * Double(logStd.storage[row * width + k]))
+        let residual = Double(actions[t * width + k]) - Double(mean.storage[row * width + k])
+        total += -0.5 * residual * residual / variance - 0.5 * Foundation.log(variance) - halfLogTwoPi
+      }
+    }
+    return total
+  }
+
   /// The differential entropy `½ Σ_k log(2πe σ_k²)` per row (AMF.md §2.3), in float64.
   public var entropy: [Double] {
     let constant = 0.5 * Foundation.log(2 * Double.pi * M_E)

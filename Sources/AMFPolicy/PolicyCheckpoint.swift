@@ -24,10 +24,20 @@ public enum PolicyCheckpoint: Sendable {
     }
   }
 
-  /// The `family` attribute: `mlp` or `gp`.
-  public var family: String {
-    if case .gp = self { return GPPolicy.artifactFamily }
-    return "mlp"
+  /// The MLP policy, whichever mitigation made it; nil for a GP.
+  public var mlpPolicy: (any MLPPolicyKind<Float>)? {
+    switch self {
+    case .mlp(let policy): policy
+    case .isolation(let policy): policy
+    case .adaptivePrior(let policy): policy
+    case .gp: nil
+    }
+  }
+
+  /// The `family` attribute.
+  public var family: PolicyKind {
+    if case .gp = self { return .gp }
+    return .mlp
   }
 
   /// Reads the policy stored in `content` (an artifact's content), whatever its kind.
@@ -41,10 +51,10 @@ public enum PolicyCheckpoint: Sendable {
     } catch {
       throw error.inFile(file)
     }
-    switch family {
-    case GPPolicy.artifactFamily:
+    switch PolicyKind(rawValue: family) {
+    case .gp:
       self = .gp(try GPPolicy(artifactContent: content, file: file))
-    case "mlp":
+    case .mlp:
       let text = (try? content.attribute("architecture").scalarString(object: "architecture")) ?? ""
       guard let description = try? CanonicalJSON.decode(MLPArtifactDescription.self, from: text) else {
         throw ArtifactError.invalidValue(
@@ -55,9 +65,10 @@ public enum PolicyCheckpoint: Sendable {
       case .isolation: self = .isolation(try IsolatedMLPPolicy(artifactContent: content, file: file))
       case .adaptivePrior: self = .adaptivePrior(try AdaptivePriorPolicy(artifactContent: content, file: file))
       }
-    default:
+    case nil:
       throw ArtifactError.invalidValue(
-        file: file, object: "attribute family", reason: "unknown policy family '\(family)'; known: mlp, gp")
+        file: file, object: "attribute family",
+        reason: "unknown policy family '\(family)'; known: \(PolicyKind.allowedValues.joined(separator: ", "))")
     }
   }
 

@@ -38,7 +38,7 @@ public struct CandidateBlock: Hashable, Sendable {
 }
 
 /// Which proxy demonstration the greedy batch of `amf` conditions on after a pick c* (AMF.md §2.4).
-public enum BatchConditioning: String, CaseIterable, Sendable {
+public enum BatchConditioning: String, ManifestChoice {
   /// `j* = argmax_j w̄_j(c*)`, ties to c*'s own most recent pool trajectory (AMF.md §2.4, the default).
   case likeliest
   /// c*'s most recent collected expert demonstration when one exists, else `likeliest` (issue #16, H3).

@@ -1,4 +1,5 @@
 import AMFCore
+import AMFEnvironments
 
 /// What the embed stage of one round computes from.
 ///
@@ -8,7 +9,7 @@ public struct EmbedParams: Codable, Hashable, Sendable {
   /// The environment (rollouts of the current policy).
   public var env: EnvironmentSettings
   /// The scenario (targets).
-  public var scenario: Scenario
+  public var scenario: TaskScenario
   /// Embedding settings.
   public var embed: EmbedSettings
   /// Importance sampling of the proxy pool (from `select:`).
@@ -20,7 +21,7 @@ public struct EmbedParams: Codable, Hashable, Sendable {
 
   /// Creates params.
   public init(
-    env: EnvironmentSettings = EnvironmentSettings(name: .integrator2d), scenario: Scenario = Scenario(.targeted),
+    env: EnvironmentSettings = EnvironmentSettings(name: .integrator2d), scenario: TaskScenario = TaskScenario.targeted,
     embed: EmbedSettings = EmbedSettings(), importance: ImportanceSettings = ImportanceSettings(), round: Int = 1
   ) {
     self.env = env
@@ -36,7 +37,7 @@ public struct EmbedParams: Codable, Hashable, Sendable {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     self.init()
     env = try c.decodeIfPresent(EnvironmentSettings.self, forKey: .env) ?? env
-    scenario = try c.decodeIfPresent(Scenario.self, forKey: .scenario) ?? scenario
+    scenario = try c.decodeIfPresent(TaskScenario.self, forKey: .scenario) ?? scenario
     embed = try c.decodeIfPresent(EmbedSettings.self, forKey: .embed) ?? embed
     importance = try c.decodeIfPresent(ImportanceSettings.self, forKey: .importance) ?? importance
     round = try c.decodeIfPresent(Int.self, forKey: .round) ?? round

@@ -56,7 +56,7 @@ public enum EmbedStage: Stage {
     var set = try assemble(
       pool: pool, batch: batch, outputs: outputs, weights: weights, checkpoint: checkpoint, setup: setup,
       params: params)
-    if !pretraining.isEmpty, set.space == "weight" {
+    if !pretraining.isEmpty, set.space == .weight {
       try appendConditioning(pretraining, checkpoint: checkpoint, environment: environment, params: params, seed: context.seed, scale: Float(set.normalization), to: &set)
     }
     let ess = set.ess.map { String(format: "%.1f", $0) }.joined(separator: " ")
@@ -72,12 +72,23 @@ public enum EmbedStage: Stage {
   /// One pool trajectory: states, actions, task and source.
   struct PoolTrajectory {
     var task: Int
-    var source: String
+    var source: DemonstrationSource
     /// Shapes: (T × observationDimension).
     var observations: [Float]
     /// Shapes: (T × actionDimension).
     var actions: [Float]
     var length: Int
+
+    /// A demonstration as a pool trajectory (its source checked by `collectedDemonstrations`).
+    init(_ demo: DemonstrationSet.Demonstration) {
+      self.init(
+        task: demo.task, source: DemonstrationSource(demo.source) ?? .pretrain, observations: demo.observations,
+        actions: demo.actions, length: demo.stepCount)
+    }
+
+    init(task: Int, source: DemonstrationSource, observations: [Float], actions: [Float], length: Int) {
+      (self.task, self.source, self.observations, self.actions, self.length) = (task, source, observations, actions, length)
+    }
   }
 
   static func checkPolicy(_ policy: any GaussianPolicy, fits environment: any TaskEnvironment, role: String, path: String)
@@ -96,7 +107,7 @@ public enum EmbedStage: Stage {
   /// The demonstrations of D_r collected in rounds (source `round_*`), checked against the environment.
   static func collectedDemonstrations(
     _ inputs: StageInputs, role: String = "demonstrations", environment: any TaskEnvironment, id: EnvironmentID,
-    include: (String) -> Bool = { $0.hasPrefix("round_") }
+    include: (DemonstrationSource) -> Bool = \.isCollected
   ) throws -> [DemonstrationSet.Demonstration] {
     guard let artifact = inputs.artifacts[role] else { return [] }
     let set: DemonstrationSet
@@ -121,17 +132,23 @@ public enum EmbedStage: Stage {
         role: role, path: inputs.path(role), field: "demo task", reason: "\(demo.task) is outside 0..<\(environment.taskCount)",
         fix: "pass demonstrations of this environment's task set")
     }
-    return set.demonstrations.filter { include($0.source) }
+    var kept: [DemonstrationSet.Demonstration] = []
+    for (index, demo) in set.demonstrations.enumerated() {
+      guard let source = DemonstrationSource(demo.source) else {
+        throw StageError.incompatibleInput(
+          role: role, path: inputs.path(role), field: "/data/\(DemonstrationSet.demoName(index))@source",
+          reason: "is '\(demo.source)'", fix: "pass demonstrations written by amf-pretrain or amf-finetune")
+      }
+      if include(source) { kept.append(demo) }
+    }
+    return kept
   }
 
   static func buildPool(
     collected: [DemonstrationSet.Demonstration], policy: any GaussianPolicy, environment: any TaskEnvironment,
     params: EmbedParams, seed: Seed
   ) throws -> [PoolTrajectory] {
-    var pool = collected.map {
-      PoolTrajectory(
-        task: $0.task, source: $0.source, observations: $0.observations, actions: $0.actions, length: $0.stepCount)
-    }
+    var pool = collected.map(PoolTrajectory.init)
     let requests = (0..<environment.taskCount).flatMap { task in
       (0..<params.embed.rolloutsPerTask).map { k in
         EpisodeRequest(task: task, seed: seed.derived("embed/round-\(params.round)/task-\(task)/rollout-\(k)"))
@@ -142,7 +159,7 @@ public enum EmbedStage: Stage {
     if let failure = controller.failure { throw failure }
     pool += episodes.map {
       PoolTrajectory(
-        task: $0.task, source: "rollout", observations: $0.observations.map { Float($0) },
+        task: $0.task, source: .rollout, observations: $0.observations.map { Float($0) },
         actions: $0.actions.map { Float($0) }, length: $0.stepCount)
     }
     return pool
@@ -189,46 +206,29 @@ public enum EmbedStage: Stage {
     /// Shapes: (rows × width).
     var phi: Matrix<Float>
     var kind: String
-    var isFunctionSpace: Bool
+    var space: EmbeddingSpace
   }
 
   static func evaluate(_ checkpoint: PolicyCheckpoint, batch: PoolBatch, params: EmbedParams, seed: Seed) throws
     -> PolicyOutputs
   {
     let (observations, features) = (batch.observations, batch.taskFeatures)
-    func mlp<P: MLPPolicyKind>(_ policy: P, dropout: (inout SplitMix64) throws -> [Matrix<Float>]) throws -> PolicyOutputs
-    where P.Scalar == Float {
-      let result = try policy.evaluate(observations: observations, taskFeatures: features)
-      let distribution = GaussianBatch(mean: result.mean, logStd: result.logStd)
-      let phi: Matrix<Float>
-      if let kind = MLPEmbeddingKind(rawValue: params.embed.kind.rawValue) {
-        phi = MLPEmbeddings.embed(kind: kind, features: result.features, logStd: result.logStd)
-      } else {
-        var generator = seed.generator("embed/round-\(params.round)/dropout")
-        phi = MLPEmbeddings.dropout(passes: try dropout(&generator))
-      }
-      return PolicyOutputs(distribution: distribution, phi: phi, kind: params.embed.kind.rawValue, isFunctionSpace: false)
-    }
-    let (passes, rate) = (params.embed.dropoutPasses, params.embed.dropoutRate)
     switch checkpoint {
-    case .mlp(let policy):
-      return try mlp(policy) { rng in
-        try policy.dropoutMeans(observations: observations, taskFeatures: features, passes: passes, dropProbability: rate, using: &rng)
-      }
-    case .isolation(let policy):
-      return try mlp(policy) { rng in
-        try policy.dropoutMeans(observations: observations, taskFeatures: features, passes: passes, dropProbability: rate, using: &rng)
-      }
-    case .adaptivePrior(let policy):
-      return try mlp(policy) { rng in
-        try policy.dropoutMeans(observations: observations, taskFeatures: features, passes: passes, dropProbability: rate, using: &rng)
-      }
+    case .mlp, .isolation, .adaptivePrior:
+      guard let policy = checkpoint.mlpPolicy else { throw StageError.computationFailed(reason: "no MLP policy") }
+      var generator = seed.generator("embed/round-\(params.round)/dropout")
+      let result = try policy.embeddings(
+        kind: params.embed.kind, observations: observations, taskFeatures: features,
+        dropout: MCDropout(passes: params.embed.dropoutPasses, rate: params.embed.dropoutRate), using: &generator)
+      return PolicyOutputs(
+        distribution: GaussianBatch(mean: result.mean, logStd: result.logStd), phi: result.phi,
+        kind: params.embed.kind.rawValue, space: .weight)
     case .gp(let policy):
       let distribution = try policy.distribution(observations: observations, taskFeatures: features)
       let inputs = try policy.standardizedInputs(
         observations: try observations.converted(), taskFeatures: try features.converted())
       let phi = try Matrix<Float>(rows: inputs.rows, columns: inputs.columns, values: inputs.storage.map { Float($0) })
-      return PolicyOutputs(distribution: distribution, phi: phi, kind: "gp_rbf", isFunctionSpace: true)
+      return PolicyOutputs(distribution: distribution, phi: phi, kind: "gp_rbf", space: .function)
     }
   }
 
@@ -238,9 +238,7 @@ public enum EmbedStage: Stage {
     _ demonstrations: [DemonstrationSet.Demonstration], checkpoint: PolicyCheckpoint, environment: any TaskEnvironment,
     params: EmbedParams, seed: Seed, scale: Float, to set: inout EmbeddingSet
   ) throws {
-    let pool = demonstrations.map {
-      PoolTrajectory(task: $0.task, source: $0.source, observations: $0.observations, actions: $0.actions, length: $0.stepCount)
-    }
+    let pool = demonstrations.map(PoolTrajectory.init)
     let batch = try PoolBatch(pool: pool, environment: environment)
     let outputs = try evaluate(checkpoint, batch: batch, params: params, seed: seed.derived("embed/pretraining"))
     let width = outputs.phi.columns
@@ -261,24 +259,13 @@ public enum EmbedStage: Stage {
     let settings = params.importance
     let tasks = pool.map(\.task)
     guard settings.importanceWeights else { return try ImportanceWeights(uniformOver: tasks, taskCount: batch.taskCount) }
-    let mean = outputs.distribution.mean
-    let logStd = outputs.distribution.logStd
-    let actionWidth = mean.columns
+    let fixedVariance = settings.variance == .noise ? settings.ratioNoiseVariance : nil
     var likelihoods = Matrix<Double>(rows: pool.count, columns: batch.taskCount)  // (P × C)
-    let halfLogTwoPi = 0.5 * Foundation.log(2 * Double.pi)
     for (i, trajectory) in pool.enumerated() {
       for c in 0..<batch.taskCount {
-        var total = 0.0
-        for t in 0..<trajectory.length {
-          let row = batch.row(task: c, pool: i, step: t)
-          for k in 0..<actionWidth {
-            let variance = settings.variance == .noise
-              ? settings.ratioNoiseVariance : Foundation.exp(2 * Double(logStd.storage[row * actionWidth + k]))
-            let residual = Double(trajectory.actions[t * actionWidth + k]) - Double(mean.storage[row * actionWidth + k])
-            total += -0.5 * residual * residual / variance - 0.5 * Foundation.log(variance) - halfLogTwoPi
-          }
-        }
-        likelihoods[i, c] = total
+        let rows = (0..<trajectory.length).map { batch.row(task: c, pool: i, step: $0) }
+        likelihoods[i, c] = outputs.distribution.logLikelihood(
+          of: trajectory.actions, rows: rows, fixedVariance: fixedVariance)
       }
     }
     return try ImportanceWeights(
@@ -308,11 +295,11 @@ public enum EmbedStage: Stage {
     let candidateLabels = plan.candidates.flatMap { c in
       pool.indices.flatMap { i in (0..<pool[i].length).map { (c, i, $0) } }
     }
-    let collectedLabels = pool.indices.filter { pool[$0].source != "rollout" }.flatMap { i in
+    let collectedLabels = pool.indices.filter { pool[$0].source.isCollected }.flatMap { i in
       (0..<pool[i].length).map { (pool[i].task, i, $0) }
     }
     var scale: Float = 1
-    if !outputs.isFunctionSpace {
+    if outputs.space == .weight {
       let raw = gather(targetLabels, scale: 1)
       let meanSquare = raw.phi.reduce(0.0) { $0 + Double($1) * Double($1) } / Double(max(raw.count, 1))
       guard meanSquare > 0, meanSquare.isFinite else {
@@ -325,33 +312,23 @@ public enum EmbedStage: Stage {
     var conditioning = gather(collectedLabels, scale: scale)
     var kernel: (Double, Double, Double)?
     if case .gp(let gp) = checkpoint {
-      let d = gp.observationDimension
-      let raw = gp.inputs
-      var observations = Matrix<Double>(rows: raw.rows, columns: d)
-      var features = Matrix<Double>(rows: raw.rows, columns: raw.columns - d)
-      for row in 0..<raw.rows {
-        for column in 0..<raw.columns {
-          if column < d { observations[row, column] = raw[row, column] } else { features[row, column - d] = raw[row, column] }
-        }
-      }
-      let standardized = try gp.standardizedInputs(observations: observations, taskFeatures: features)
+      let standardized = gp.standardizedTrainingInputs
+      let rows = standardized.rows
       conditioning = EmbeddingSet.Points(
         phi: standardized.storage.map { Float($0) }, width: standardized.columns,
-        task: [Int](repeating: -1, count: raw.rows), poolIndex: [Int](repeating: -1, count: raw.rows),
-        step: [Int](repeating: -1, count: raw.rows))
+        task: [Int](repeating: -1, count: rows), poolIndex: [Int](repeating: -1, count: rows),
+        step: [Int](repeating: -1, count: rows))
       kernel = (gp.lengthscale, gp.signalVariance, gp.noiseVariance)
     }
     let entropyAll = outputs.distribution.entropy
     let entropy = candidateLabels.map { entropyAll[batch.row(task: $0.0, pool: $0.1, step: $0.2)] }
-    var targetWeights = [Double](repeating: 0, count: batch.taskCount)
-    for c in plan.targets { targetWeights[c] = 1 / Double(plan.targets.count) }
     var collected = [Int](repeating: 0, count: batch.taskCount)
-    for trajectory in pool where trajectory.source != "rollout" { collected[trajectory.task] += 1 }
+    for trajectory in pool where trajectory.source.isCollected { collected[trajectory.task] += 1 }
     return try EmbeddingSet(
-      kind: outputs.kind, space: outputs.isFunctionSpace ? "function" : "weight", normalization: Double(scale),
+      kind: outputs.kind, space: outputs.space, normalization: Double(scale),
       importanceWeights: params.importance.importanceWeights, round: params.round,
-      environmentName: setup.id.rawValue, kernel: kernel, targetWeights: targetWeights, collected: collected,
-      poolTask: pool.map(\.task), poolLength: pool.map(\.length), poolSource: pool.map(\.source),
+      environmentName: setup.id.rawValue, kernel: kernel, targetWeights: plan.targetWeights, collected: collected,
+      poolTask: pool.map(\.task), poolLength: pool.map(\.length), poolSource: pool.map(\.source.description),
       logRatios: weights.logRatios.storage, logWeights: weights.logWeights.storage,
       ess: weights.effectiveSampleSize, ownShare: weights.ownTaskShare, clippedFraction: weights.clippedFraction,
       targets: gather(targetLabels, scale: scale), candidates: gather(candidateLabels, scale: scale),

@@ -1,4 +1,5 @@
 import AMFCore
+import AMFEnvironments
 
 /// What the evaluate stage computes from.
 ///
@@ -8,7 +9,7 @@ public struct EvaluateParams: Codable, Hashable, Sendable {
   /// The environment.
   public var env: EnvironmentSettings
   /// The scenario (target distribution μ).
-  public var scenario: Scenario
+  public var scenario: TaskScenario
   /// Evaluation settings.
   public var evaluate: EvaluateSettings
   /// The round r ≥ 0 (0 evaluates π₀).
@@ -18,7 +19,7 @@ public struct EvaluateParams: Codable, Hashable, Sendable {
 
   /// Creates params.
   public init(
-    env: EnvironmentSettings = EnvironmentSettings(name: .integrator2d), scenario: Scenario = Scenario(.mismatch),
+    env: EnvironmentSettings = EnvironmentSettings(name: .integrator2d), scenario: TaskScenario = TaskScenario.mismatch,
     evaluate: EvaluateSettings = EvaluateSettings(), round: Int = 0
   ) {
     self.env = env
@@ -33,7 +34,7 @@ public struct EvaluateParams: Codable, Hashable, Sendable {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     self.init(
       env: try c.decodeIfPresent(EnvironmentSettings.self, forKey: .env) ?? EnvironmentSettings(name: .integrator2d),
-      scenario: try c.decodeIfPresent(Scenario.self, forKey: .scenario) ?? Scenario(.mismatch),
+      scenario: try c.decodeIfPresent(TaskScenario.self, forKey: .scenario) ?? TaskScenario.mismatch,
       evaluate: try c.decodeIfPresent(EvaluateSettings.self, forKey: .evaluate) ?? EvaluateSettings(),
       round: try c.decodeIfPresent(Int.self, forKey: .round) ?? 0)
     try decoder.validating { try requireRound(round, minimum: 0) }

@@ -63,7 +63,7 @@ public enum EvaluateStage: Stage {
     let episodes = try rollOut(
       policy, in: setup.environment, episodesPerTask: episodesPerTask, seed: seed, progress: progress)
     return try EvaluationRecord(
-      environmentName: setup.id.rawValue, round: round, targetWeights: targetWeights(setup.plan),
+      environmentName: setup.id.rawValue, round: round, targetWeights: setup.plan.targetWeights,
       episodeSuccess: episodes.map { $0.map(\.isSuccess) }, episodeReturns: episodes.map { $0.map(\.totalReward) },
       demosPerTask: demosPerTask)
   }
@@ -82,12 +82,5 @@ public enum EvaluateStage: Stage {
       progress.update("task", step: task + 1, of: taskCount, detail: "\(episodesPerTask) episodes")
       return episodes
     }
-  }
-
-  /// μ: uniform over the scenario's targets, 0 elsewhere. Shapes: `taskCount`.
-  public static func targetWeights(_ plan: ScenarioPlan) -> [Double] {
-    let weight = 1 / Double(plan.targets.count)
-    let targets = Set(plan.targets)
-    return plan.pretrainDemos.indices.map { targets.contains($0) ? weight : 0 }
   }
 }

@@ -1,4 +1,6 @@
 import AMFCore
+import AMFEnvironments
+import AMFPolicy
 
 /// What the finetune stage of one round computes from.
 ///
@@ -8,7 +10,7 @@ public struct FinetuneParams: Codable, Hashable, Sendable {
   /// The environment (the expert queried for the selected tasks).
   public var env: EnvironmentSettings
   /// The scenario (expert noise of distractor tasks).
-  public var scenario: Scenario
+  public var scenario: TaskScenario
   /// Fine-tuning settings.
   public var finetune: FinetuneSettings
   /// The policy family of π₀ (GP policies condition instead of training).
@@ -20,7 +22,7 @@ public struct FinetuneParams: Codable, Hashable, Sendable {
 
   /// Creates params.
   public init(
-    env: EnvironmentSettings = EnvironmentSettings(name: .integrator2d), scenario: Scenario = Scenario(.mismatch),
+    env: EnvironmentSettings = EnvironmentSettings(name: .integrator2d), scenario: TaskScenario = TaskScenario.mismatch,
     finetune: FinetuneSettings = FinetuneSettings(), policy: PolicyKind = .mlp, round: Int = 1
   ) {
     self.env = env
@@ -36,7 +38,7 @@ public struct FinetuneParams: Codable, Hashable, Sendable {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     self.init(
       env: try c.decodeIfPresent(EnvironmentSettings.self, forKey: .env) ?? EnvironmentSettings(name: .integrator2d),
-      scenario: try c.decodeIfPresent(Scenario.self, forKey: .scenario) ?? Scenario(.mismatch),
+      scenario: try c.decodeIfPresent(TaskScenario.self, forKey: .scenario) ?? TaskScenario.mismatch,
       finetune: try c.decodeIfPresent(FinetuneSettings.self, forKey: .finetune) ?? FinetuneSettings(),
       policy: try c.decodeIfPresent(PolicyKind.self, forKey: .policy) ?? .mlp,
       round: try c.decodeIfPresent(Int.self, forKey: .round) ?? 1)

@@ -21,7 +21,7 @@ extension FinetuneStage {
         file: file, object: "attribute architecture (variant)",
         reason: "is a fine-tuned policy; fine-tuning restarts from π₀ every round: pass the pretrain stage's policy")
     }
-    let family: PolicyKind = if case .gp = prior { .gp } else { .mlp }
+    let family = prior.family
     guard family == params.policy else {
       throw ArtifactError.invalidValue(
         file: file, object: "attribute family",
@@ -88,7 +88,7 @@ extension FinetuneStage {
   /// would shift every request number.
   static func checkEarlierRounds(_ collected: DemonstrationSet?, round: Int, file: String) throws(ArtifactError) {
     for (index, demo) in (collected?.demonstrations ?? []).enumerated() where InputChecks.isCollected(demo) {
-      guard let collectedIn = Int(demo.source.dropFirst(roundSourcePrefix.count)), collectedIn < round else {
+      guard let collectedIn = DemonstrationSource(demo.source)?.round, collectedIn < round else {
         throw ArtifactError.invalidValue(
           file: file, object: "/data/\(DemonstrationSet.demoName(index))@source",
           reason: "is '\(demo.source)' but this is round \(round), so D_\(round) holds rounds before it only; pass "

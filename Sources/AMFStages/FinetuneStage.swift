@@ -21,8 +21,6 @@ import AMFPolicy
 public enum FinetuneStage: Stage {
   public typealias Params = FinetuneParams
   public static let kind = StageKind.finetune
-  /// The prefix of the `source` (and mask) of demonstrations collected in round r: `round_<r>`.
-  public static let roundSourcePrefix = "round_"
   /// The input role of `--demonstrations-from FILE`.
   public static let recordedRole = "demonstrations_from"
   /// Steps between two progress lines of MLP fine-tuning.
@@ -90,7 +88,7 @@ public enum FinetuneStage: Stage {
     return try environment.expertEpisodes(requests: requests).map { episode in
       DemonstrationSet.Demonstration(
         task: episode.task, taskFeatures: environment.taskFeatures(of: episode.task),
-        source: roundSourcePrefix + String(round), isSuccess: episode.isSuccess,
+        source: DemonstrationSource.round(round).description, isSuccess: episode.isSuccess,
         expertNoiseStd: setup.plan.expertNoiseStd[episode.task], observations: episode.observations.map { Float($0) },
         actions: episode.actions.map { Float($0) }, rewards: episode.rewards.map { Float($0) }, dones: episode.dones)
     }
@@ -117,7 +115,7 @@ public enum FinetuneStage: Stage {
             + "into the file, or run without --demonstrations-from to ask the simulated expert")
       }
       var demo = available[request]
-      demo.source = roundSourcePrefix + String(round)
+      demo.source = DemonstrationSource.round(round).description
       demo.taskFeatures = environment.taskFeatures(of: task)
       return demo
     }
@@ -130,7 +128,7 @@ public enum FinetuneStage: Stage {
     let environment = setup.environment
     let earlier = collected?.demonstrations ?? []
     var masks = collected?.masks ?? [:]
-    masks[roundSourcePrefix + String(round), default: []] += earlier.count..<(earlier.count + picks.count)
+    masks[DemonstrationSource.round(round).description, default: []] += earlier.count..<(earlier.count + picks.count)
     return try DemonstrationSet(
       environmentName: setup.id.rawValue, environmentArgumentsJSON: try setup.environmentArgumentsJSON(),
       observationDimension: environment.observationDimension, actionDimension: environment.actionDimension,

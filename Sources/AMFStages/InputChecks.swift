@@ -75,6 +75,6 @@ enum InputChecks {
 
   /// Whether `demo` was collected in a fine-tuning round (`source` is `round_<r>`).
   static func isCollected(_ demo: DemonstrationSet.Demonstration) -> Bool {
-    demo.source.hasPrefix(FinetuneStage.roundSourcePrefix)
+    DemonstrationSource(demo.source)?.isCollected == true
   }
 }

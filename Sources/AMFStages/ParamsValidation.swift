@@ -1,4 +1,5 @@
 import AMFCore
+import AMFEnvironments
 
 /// Throws unless `minimum` ≤ `round` ≤ `ManifestLimits.demos` (a round per demonstration at most).
 func requireRound(_ round: Int, minimum: Int) throws {
@@ -7,7 +8,7 @@ func requireRound(_ round: Int, minimum: Int) throws {
 }
 
 /// Throws a `DecodingError` at `scenario…` when `scenario` does not fit `env` (as `PretrainParams` does).
-func validateScenario(_ scenario: Scenario, for env: EnvironmentSettings, decoder: any Decoder) throws {
+func validateScenario(_ scenario: TaskScenario, for env: EnvironmentSettings, decoder: any Decoder) throws {
   do {
     try scenario.validate(for: env)
   } catch let error as InvalidParameter {

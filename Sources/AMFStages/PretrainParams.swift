@@ -1,4 +1,5 @@
 import AMFCore
+import AMFEnvironments
 
 /// What the pretrain stage computes from: π₀ and its data depend on nothing else (not select, finetune, budget).
 ///
@@ -9,7 +10,7 @@ public struct PretrainParams: Codable, Hashable, Sendable {
   /// The environment.
   public var env: EnvironmentSettings
   /// The scenario (covered tasks).
-  public var scenario: Scenario
+  public var scenario: TaskScenario
   /// Policy and training settings.
   public var pretrain: PretrainSettings
 
@@ -17,7 +18,7 @@ public struct PretrainParams: Codable, Hashable, Sendable {
 
   /// Creates params; `pretrain` defaults to the environment's defaults.
   public init(
-    env: EnvironmentSettings = EnvironmentSettings(name: .integrator2d), scenario: Scenario = Scenario(.mismatch),
+    env: EnvironmentSettings = EnvironmentSettings(name: .integrator2d), scenario: TaskScenario = TaskScenario.mismatch,
     pretrain: PretrainSettings? = nil
   ) {
     self.env = env
@@ -30,7 +31,7 @@ public struct PretrainParams: Codable, Hashable, Sendable {
     try decoder.rejectUnknownKeys(CodingKeys.self)
     let c = try decoder.container(keyedBy: CodingKeys.self)
     let env = try c.decodeIfPresent(EnvironmentSettings.self, forKey: .env) ?? EnvironmentSettings(name: .integrator2d)
-    let scenario = try c.decodeIfPresent(Scenario.self, forKey: .scenario) ?? Scenario(.mismatch)
+    let scenario = try c.decodeIfPresent(TaskScenario.self, forKey: .scenario) ?? TaskScenario.mismatch
     var pretrain: PretrainSettings?
     if c.contains(.pretrain) {
       pretrain = try PretrainSettings(from: try c.superDecoder(forKey: .pretrain), environment: env.name)

@@ -22,33 +22,13 @@ public struct PretrainSetup: Sendable {
   }
 
   /// Maps the manifest's settings with `demosPerTask` pre-training demonstrations per covered task.
-  public init(env: EnvironmentSettings, scenario: Scenario, demosPerTask: Int) throws {
-    id = Self.environmentID(env.name)
-    self.scenario = Self.taskScenario(scenario)
+  public init(env: EnvironmentSettings, scenario: TaskScenario, demosPerTask: Int) throws {
+    id = env.name
+    self.scenario = scenario
     let configuration = EnvironmentConfiguration(
       goals: env.name == .integrator2d ? env.goals : nil, expertNoise: env.expertNoise)
-    plan = try self.scenario.plan(environment: id, configuration: configuration, demosPerTask: demosPerTask)
+    plan = try scenario.plan(environment: id, configuration: configuration, demosPerTask: demosPerTask)
     environment = try id.make(plan.configuration)
-  }
-
-  /// The registry entry of a manifest environment name.
-  public static func environmentID(_ name: EnvironmentName) -> EnvironmentID {
-    switch name {
-    case .integrator2d: .integrator2d
-    case .reacher: .reacher
-    case .kitchen: .kitchen
-    case .metaworld: .metaworld
-    }
-  }
-
-  /// The environment layer's scenario for a manifest scenario.
-  public static func taskScenario(_ scenario: Scenario) -> TaskScenario {
-    switch scenario.name {
-    case .mismatch: .mismatch
-    case .balanced: .balanced
-    case .targeted: .targeted
-    case .allocation: .allocation(coveredCount: scenario.coveredCount ?? 0)
-    }
   }
 
   /// The `/data@env_args` of the demonstrations: the options the environment was built with (the
@@ -61,47 +41,6 @@ public struct PretrainSetup: Sendable {
     }
     let noise = Dictionary(uniqueKeysWithValues: plan.configuration.expertNoise.map { (String($0.key), $0.value) })
     return try CanonicalJSON.string(Arguments(goals: plan.configuration.goals, expertNoise: noise))
-  }
-}
-
-/// The GP policy's fixed input standardization per environment (AMF.md §2.1): never statistics of D.
-///
-/// Principle (integrator2d's constants, given by AMF.md): mean 0 and, as scale, the per-coordinate
-/// spread of the quantity over the region the tasks live in, so that distances in standardized units
-/// are comparable across inputs. Project definitions for the other environments:
-/// * integrator2d `[p (2), f(c) (2)]`: mean 0, scale 1/√2 (a point on the unit circle).
-/// * reacher `[cos q (2), sin q (2), q̇ (2), fingertip (2), target (2)]`: cos/sin mean 0, scale 1/√2 (unit
-///   circle); q̇ mean 0, scale 1 (the expert's joint speeds stay within about ±1); fingertip and target
-///   mean 0, scale 0.7/√2 (a point on the ring of radius 0.7).
-/// * kitchen `[p (2), v (2), θ (5), one-hot (5)]`: p mean (0, 0.4), scale 0.5 (the handles span
-///   x ∈ [−0.8, 0.8], y ∈ [0.2, 0.8]); v mean 0, scale 0.5; θ mean 0, scale 0.5; one-hot mean 0, scale 1/√2
-///   (two tasks' features 2 apart, as two integrator2d goals 180° apart).
-public struct GPStandardization: Hashable, Sendable {
-  /// Subtracted from each input `[s, f(c)]`.
-  public var mean: [Double]
-  /// Divided by after centring (all > 0).
-  public var scale: [Double]
-
-  /// The constants of environment `id`.
-  public static func fixed(for id: EnvironmentID) -> GPStandardization {
-    let circle = 1 / 2.0.squareRoot()
-    switch id {
-    case .integrator2d:
-      return GPStandardization(mean: [0, 0, 0, 0], scale: [circle, circle, circle, circle])
-    case .reacher:
-      let ring = 0.7 * circle
-      return GPStandardization(
-        mean: Array(repeating: 0, count: 10),
-        scale: [circle, circle, circle, circle, 1, 1, ring, ring, ring, ring])
-    case .kitchen:
-      return GPStandardization(
-        mean: [0, 0.4] + Array(repeating: 0, count: 12),
-        scale: Array(repeating: 0.5, count: 9) + Array(repeating: circle, count: 5))
-    case .metaworld:
-      // Positions lie within about ±0.5 of (0, 0.6, 0.15); no study runs a GP here (39 inputs).
-      return GPStandardization(
-        mean: Array(repeating: 0, count: 43), scale: Array(repeating: 0.5, count: 39) + Array(repeating: circle, count: 4))
-    }
   }
 }
 

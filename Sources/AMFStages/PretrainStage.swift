@@ -16,7 +16,7 @@ public enum PretrainStage: Stage {
   public typealias Params = PretrainParams
   public static let kind = StageKind.pretrain
   /// The `source` attribute of every demonstration this stage writes.
-  public static let source = "pretrain"
+  public static let source = DemonstrationSource.pretrain.description
   /// Steps between two progress lines of MLP training.
   public static let progressInterval = 1000
 
@@ -86,7 +86,7 @@ public enum PretrainStage: Stage {
       return .mlp(try trainMLP(rows, setup: setup, settings: settings, seed: seed, progress: progress))
     case .gp:
       let gp = settings.gp
-      let standardization = GPStandardization.fixed(for: setup.id)
+      let standardization = setup.id.inputStandardization
       let policy = try GPPolicy(
         observationDimension: rows.observationDimension, taskFeatureDimension: rows.taskFeatureDimension,
         actionDimension: rows.actionDimension, inputMean: standardization.mean, inputScale: standardization.scale,
@@ -103,7 +103,7 @@ public enum PretrainStage: Stage {
     let architecture = MLPArchitecture(
       observationDimension: rows.observationDimension, taskFeatureDimension: rows.taskFeatureDimension,
       actionDimension: rows.actionDimension, hiddenWidths: settings.hidden,
-      activation: settings.activation == .tanh ? .tanh : .relu)
+      activation: settings.activation)
     let stream = seed.derived("pretrain/policy")
     let initial = MLPPolicy<Float>(architecture: architecture, fittingNormalizerTo: rows.observations, seed: stream)
     let data = try BehaviorCloningData(
@@ -126,6 +126,12 @@ public enum PretrainedPolicy: Sendable {
   case mlp(MLPPolicy<Float>)
   case gp(GPPolicy)
 
+  /// Its family.
+  public var family: PolicyKind {
+    if case .gp = self { return .gp }
+    return .mlp
+  }
+
   /// The policy as a `GaussianPolicy` (for rollouts).
   public var gaussian: any GaussianPolicy {
     switch self {
@@ -145,7 +151,7 @@ public enum PretrainedPolicy: Sendable {
   /// Reads a plain MLP or a GP policy from `policy` artifact content, by its `family` attribute.
   public init(artifactContent content: ArtifactGroup, file: String = "") throws {
     let family = try? content.attribute("family").scalarString(object: "attribute family")
-    if family == GPPolicy.artifactFamily {
+    if family.flatMap(PolicyKind.init(rawValue:)) == .gp {
       self = .gp(try GPPolicy(artifactContent: content, file: file))
     } else {
       self = .mlp(try MLPPolicy<Float>(artifactContent: content, file: file))

@@ -1,4 +1,5 @@
 import AMFCore
+import AMFEnvironments
 
 /// What the select stage of one round computes from.
 ///
@@ -13,7 +14,7 @@ public struct SelectParams: Codable, Hashable, Sendable {
   /// |C|, the candidate tasks.
   public var taskCount: Int
   /// The scenario (targets μ).
-  public var scenario: Scenario
+  public var scenario: TaskScenario
 
   enum CodingKeys: String, CodingKey, CaseIterable {
     case select, batch, round, taskCount = "task_count", scenario
@@ -22,7 +23,7 @@ public struct SelectParams: Codable, Hashable, Sendable {
   /// Creates params.
   public init(
     select: SelectSettings = SelectSettings(), batch: Int = 2, round: Int = 1, taskCount: Int = 12,
-    scenario: Scenario = Scenario(.targeted)
+    scenario: TaskScenario = TaskScenario.targeted
   ) {
     self.select = select
     self.batch = batch
@@ -40,7 +41,7 @@ public struct SelectParams: Codable, Hashable, Sendable {
     batch = try c.decodeIfPresent(Int.self, forKey: .batch) ?? batch
     round = try c.decodeIfPresent(Int.self, forKey: .round) ?? round
     taskCount = try c.decodeIfPresent(Int.self, forKey: .taskCount) ?? taskCount
-    scenario = try c.decodeIfPresent(Scenario.self, forKey: .scenario) ?? scenario
+    scenario = try c.decodeIfPresent(TaskScenario.self, forKey: .scenario) ?? scenario
     try decoder.validating {
       try requireAtLeast(1, batch, "batch")
       try requireAtMost(

@@ -21,9 +21,7 @@ public enum SelectStage: Stage {
   public static var parameterVariants: [(condition: String, params: SelectParams)] { [] }
 
   public static func run(_ inputs: StageInputs, params: SelectParams, context: StageContext) throws -> [StageOutput] {
-    guard let strategy = SelectionStrategies.named(params.select.strategy.rawValue) else {
-      throw StageError.invalidParameter(path: "select.strategy", reason: "unknown strategy")
-    }
+    let strategy = params.select.strategy.strategy
     let plan = try Self.plan(params)
     var problem = SelectionProblem(
       taskCount: params.taskCount, candidates: plan.candidates, targetWeights: plan.targetWeights,
@@ -31,21 +29,22 @@ public enum SelectStage: Stage {
       noiseVariance: params.select.importance.noiseVariance, targetNoise: params.select.targetNoise,
       minWeight: params.select.minWeight)
     problem.batchConditioning = params.select.batchConditioning
-    if let artifact = inputs.artifacts["embeddings"] {
-      try load(artifact, path: inputs.path("embeddings"), params: params, into: &problem)
-    } else if strategy.needsEmbeddings {
-      throw StageError.missingInput(role: "embeddings")
+    for input in strategy.inputs where input.isRequired && inputs.artifacts[input.rawValue] == nil {
+      throw StageError.missingInput(role: input.rawValue)
     }
-    if let artifact = inputs.artifacts["demonstrations"] {
+    if let artifact = inputs.artifacts[SelectionInput.embeddings.rawValue] {
+      try load(artifact, path: inputs.path(SelectionInput.embeddings.rawValue), params: params, into: &problem)
+    }
+    let collected = SelectionInput.collectedCounts.rawValue
+    if let artifact = inputs.artifacts[collected] {
       problem.collectedCounts = try counts(
-        artifact, role: "demonstrations", path: inputs.path("demonstrations"), taskCount: params.taskCount
-      ) { $0.hasPrefix("round_") }
+        artifact, role: collected, path: inputs.path(collected), taskCount: params.taskCount
+      ) { DemonstrationSource($0)?.isCollected == true }
     }
-    if let artifact = inputs.artifacts["pretraining"] {
+    let pretraining = SelectionInput.pretrainingCounts.rawValue
+    if let artifact = inputs.artifacts[pretraining] {
       problem.pretrainingCounts = try counts(
-        artifact, role: "pretraining", path: inputs.path("pretraining"), taskCount: params.taskCount) { _ in true }
-    } else if strategy == RebalancingStrategy.self {
-      throw StageError.missingInput(role: "pretraining")
+        artifact, role: pretraining, path: inputs.path(pretraining), taskCount: params.taskCount) { _ in true }
     }
     let result = try strategy.select(problem)
     for (pick, task) in result.selected.enumerated() {
@@ -60,20 +59,14 @@ public enum SelectStage: Stage {
     return [StageOutput(role: "selection", kind: .selection, content: try record.contentGroup())]
   }
 
-  /// Candidates and μ from the scenario (as `TaskScenario.plan` fixes them): all tasks are candidates; the
-  /// targets of `targeted` are `TaskScenario.targetedTargets`, all tasks otherwise; μ is uniform on them.
+  /// Candidates and μ from the scenario (`TaskScenario.targetWeights`): all tasks are candidates, μ is uniform
+  /// on the scenario's targets.
   static func plan(_ params: SelectParams) throws -> (candidates: [Int], targetWeights: [Double]) {
-    let tasks = params.taskCount
-    var targets = Array(0..<tasks)
-    if params.scenario.name == .targeted {
-      guard tasks >= 11 else {
-        throw StageError.invalidParameter(path: "task_count", reason: "the targeted scenario needs ≥ 11 tasks, found \(tasks)")
-      }
-      targets = TaskScenario.targetedTargets
+    do {
+      return (Array(0..<params.taskCount), try params.scenario.targetWeights(taskCount: params.taskCount))
+    } catch let error as EnvironmentError {
+      throw StageError.invalidParameter(path: "task_count", reason: error.description)
     }
-    var weights = [Double](repeating: 0, count: tasks)
-    for c in targets { weights[c] = 1 / Double(targets.count) }
-    return (Array(0..<tasks), weights)
   }
 
   static func load(_ artifact: Artifact, path: String, params: SelectParams, into problem: inout SelectionProblem) throws {
@@ -112,8 +105,8 @@ public enum SelectStage: Stage {
     problem.candidatePoints = labels(set.candidates)
     problem.entropies = set.entropy
     problem.collectedCounts = set.collected
-    problem.poolIsCollected = set.poolSource.map { $0 != "rollout" }
-    let conditioning = params.select.conditionOnCollected || set.space == "function"
+    problem.poolIsCollected = set.poolSource.map { DemonstrationSource($0) != .rollout }
+    let conditioning = params.select.conditionOnCollected || set.space == .function
       ? try matrix(set.conditioning) : Matrix(rows: 0, columns: set.targets.width)
     if let kernel = set.kernel {
       problem.noiseVariance = kernel.noiseVariance

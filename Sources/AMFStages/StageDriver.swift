@@ -237,6 +237,7 @@ public enum StageDriver {
     func format(_ lines: [(key: String, value: String)]) -> String {
       lines.map { line in
         "  " + line.key.padding(toLength: max(width, line.key.count + 1), withPad: " ", startingAt: 0) + line.value
+          + (ParameterMeanings.meaning(of: line.key).map { "\n      \($0)" } ?? "")
       }
       .joined(separator: "\n")
     }
@@ -246,6 +247,8 @@ public enum StageDriver {
       let changed = lines.filter { known[$0.key] != $0.value && !condition.hasPrefix("\($0.key)=") }
       if !changed.isEmpty { text += "\nWith \(condition):\n" + format(changed) }
     }
+    let choices = ParameterChoices.choices(forKeys: keys)
+    if !choices.isEmpty { text += "\nAllowed values:\n" + ParameterChoices.text(choices) }
     return text
   }
 }

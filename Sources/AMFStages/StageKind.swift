@@ -1,4 +1,5 @@
 import AMFArtifacts
+import AMFSelection
 
 /// The six stages of the pipeline (PIPELINE.md §1): the registry every command and the orchestrator use.
 public enum StageKind: String, CaseIterable, Sendable, Codable {
@@ -27,9 +28,10 @@ public enum StageKind: String, CaseIterable, Sendable, Codable {
       [("policy", .policy, "the current policy π_r"), ("demonstrations", .demonstrations, "collected demonstrations D_r"),
        ("pretraining", .demonstrations, "pre-training demonstrations (embed.condition_on_pretraining only)")]
     case .select:
-      [("embeddings", .embeddings, "the round's embeddings (amf, uncertainty)"),
-       ("demonstrations", .demonstrations, "collected demonstrations D_r, for counts (rebalancing, r ≥ 2)"),
-       ("pretraining", .demonstrations, "pre-training demonstrations (rebalancing only)")]
+      SelectionInput.allCases.map { input in
+        let readers = StrategyID.reading(input).map(\.rawValue).joined(separator: ", ")
+        return (input.rawValue, input == .embeddings ? .embeddings : .demonstrations, "\(input.meaning) (\(readers))")
+      }
     case .finetune:
       [("prior", .policy, "the pre-trained policy π₀"),
        ("demonstrations", .demonstrations, "collected D_r (none in round 1)"),

@@ -121,7 +121,7 @@ struct SelectBenchProblem {
     var collected = [Int](repeating: 0, count: tasks)
     for i in 0..<max(0, pool - tasks) { collected[poolTasks[i]] += 1 }
     set = try EmbeddingSet(
-      kind: "loss_gradient", space: "weight", normalization: 1, importanceWeights: sharp, round: 1, environmentName: "bench",
+      kind: "loss_gradient", space: .weight, normalization: 1, importanceWeights: sharp, round: 1, environmentName: "bench",
       kernel: nil, targetWeights: mu, collected: collected, poolTask: poolTasks, poolLength: [Int](repeating: Self.horizon, count: pool),
       poolSource: (0..<pool).map { $0 < pool - tasks ? "round_1" : "rollout" }, logRatios: weights.logRatios.storage,
       logWeights: weights.logWeights.storage, ess: weights.effectiveSampleSize, ownShare: weights.ownTaskShare,

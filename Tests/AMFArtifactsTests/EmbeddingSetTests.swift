@@ -10,13 +10,13 @@ import Testing
 
   /// 2 tasks, a pool of 3, width 3: 2 target points, 4 candidate points, 1 conditioning point of a GP's data
   /// (task −1). Non-square everywhere so a swapped axis cannot pass.
-  static func set(space: String = "weight", kernel: (Double, Double, Double)? = nil) throws -> EmbeddingSet {
+  static func set(space: EmbeddingSpace = .weight, kernel: (Double, Double, Double)? = nil) throws -> EmbeddingSet {
     let targets = EmbeddingSet.Points(phi: [1, 2, 3, 4, 5, 6], width: 3, task: [0, 1], poolIndex: [0, 2], step: [0, 5])
     let candidates = EmbeddingSet.Points(
       phi: (0..<12).map { Float($0) * 0.5 }, width: 3, task: [0, 0, 1, 1], poolIndex: [1, 1, 2, 2], step: [0, 1, 0, 1])
     let conditioning = EmbeddingSet.Points(phi: [-1, 0, 1], width: 3, task: [-1], poolIndex: [-1], step: [-1])
     return try EmbeddingSet(
-      kind: space == "weight" ? "loss_gradient" : "gp_rbf", space: space, normalization: 0.75, importanceWeights: true,
+      kind: space == .weight ? "loss_gradient" : "gp_rbf", space: space, normalization: 0.75, importanceWeights: true,
       round: 2, environmentName: "reacher", kernel: kernel, targetWeights: [0.5, 0.5], collected: [1, 0],
       poolTask: [0, 1, 1], poolLength: [60, 60, 45], poolSource: ["round_1", "rollout", "rollout"],
       logRatios: [0, -1, 2, 0, -3, 0], logWeights: [-0.1, -2, -3, -0.5, -0.2, -1.5], ess: [1.2, 2.5],
@@ -45,7 +45,7 @@ import Testing
   }
 
   @Test func functionSpaceKeepsItsKernel() throws {
-    let set = try Self.set(space: "function", kernel: (0.5, 1, 0.01))
+    let set = try Self.set(space: .function, kernel: (0.5, 1, 0.01))
     let (read, artifact) = try Self.roundTrip(set)
     #expect(read == set)
     #expect(read.kernel?.lengthscale == 0.5 && read.kernel?.signalVariance == 1 && read.kernel?.noiseVariance == 0.01)

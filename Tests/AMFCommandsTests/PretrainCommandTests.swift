@@ -1,6 +1,7 @@
 import AMFArtifacts
 import AMFCore
 import AMFPipeline
+import AMFEnvironments
 import AMFTestSupport
 import Foundation
 import Testing
@@ -78,7 +79,7 @@ import Testing
   @Test func pipelineStageSubcommandRunsPretrainFromAParamsFile() throws {
     let folder = try TemporaryDirectory("amf-pretrain-stage")
     defer { folder.remove() }
-    var params = PretrainParams(scenario: Scenario(.balanced))
+    var params = PretrainParams(scenario: TaskScenario.balanced)
     params.pretrain.policy = .gp
     params.pretrain.demosPerTask = 1
     let paramsFile = folder.file("params.json")

@@ -65,3 +65,37 @@ import Testing
     #expect(result.standardOutput.contains("openblas: OpenBLAS"))
   }
 }
+
+/// `--help` lists every enumerated parameter's allowed values, from the IDs' `allCases` (issue #18).
+@Suite struct HelpChoicesTests {
+  @Test func selectHelpListsEveryStrategy() {
+    let help = SelectCommand.helpMessage(columns: 200)
+    #expect(help.contains("select.strategy: amf | uncertainty | uniform | rebalancing"), "\(help)")
+    #expect(help.contains("the round's embeddings (amf, uncertainty)"))
+    #expect(help.contains("pre-training demonstrations, for counts (rebalancing)"))
+  }
+
+  @Test func pretrainHelpListsEnvironmentsAndScenarios() {
+    let help = PretrainCommand.helpMessage(columns: 200)
+    #expect(help.contains("env.name: integrator2d | reacher | kitchen | metaworld"), "\(help)")
+    #expect(help.contains("scenario: mismatch | balanced | targeted | allocation"))
+    #expect(help.contains("pretrain.activation: tanh | relu") && help.contains("pretrain.policy: mlp | gp"))
+  }
+
+  @Test func pipelineHelpListsEveryManifestChoice() {
+    let help = PipelineCommand.helpMessage(columns: 200)
+    for choice in ParameterChoices.all where choice.inManifests {
+      #expect(help.contains("\(choice.key): \(choice.values.joined(separator: " | "))"), "\(choice.key)")
+    }
+    for name in ["reacher", "kitchen", "metaworld", "rebalancing", "nll_gradient", "adaptive_prior"] {
+      #expect(help.contains(name))
+    }
+  }
+
+  @Test func everyStageListsTheChoicesOfItsSections() {
+    #expect(EmbedCommand.helpMessage(columns: 200).contains("embed.kind: loss_gradient | nll_gradient | last_layer | dropout"))
+    #expect(EmbedCommand.helpMessage(columns: 200).contains("importance.is_variance: noise | predictive"))
+    #expect(FinetuneCommand.helpMessage(columns: 200).contains("finetune.mitigation: isolation | adaptive_prior | none"))
+    #expect(!EvaluateCommand.helpMessage(columns: 200).contains("select.strategy"))
+  }
+}

@@ -52,7 +52,10 @@ import Testing
     let network = MLPNetwork(architecture: architecture, layers: [hidden, head])
     let policy = MLPPolicy(network: network, normalizer: .identity(dimension: 2))
     let s = Matrix<Double>([[0.5, -1]])
-    let phi = try policy.embeddings(kind: .lossGradient, observations: s, taskFeatures: Matrix(rows: 1, columns: 0))
+    var rng = Seed(0).generator("unused")
+    let phi = try policy.embeddings(
+      kind: .lossGradient, observations: s, taskFeatures: Matrix(rows: 1, columns: 0), using: &rng
+    ).phi
     #expect(areClose(phi.storage, [-1, 0, -2, -0.5, 0, -1], relative: 1e-15))
     // Backward with ∂loss/∂μ = −(â − μ) = −σ and nothing on log σ.
     let workspace = MLPWorkspace<Double>(architecture: architecture, batchSize: 1)

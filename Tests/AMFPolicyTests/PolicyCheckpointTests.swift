@@ -42,7 +42,7 @@ import Testing
       let before = try checkpoint.policy.distribution(observations: observations, taskFeatures: features)
       let after = try read.policy.distribution(observations: observations, taskFeatures: features)
       #expect(before == after)
-      #expect(read.family == (name == "gp" ? "gp" : "mlp"))
+      #expect(read.family == (name == "gp" ? .gp : .mlp))
     }
   }
 

@@ -50,9 +50,9 @@ import Testing
     #expect(record.targetWeights == [Double](repeating: 1.0 / 12, count: 12))
     #expect(abs(record.multitaskSuccess - 0.5) < 1e-12)
     #expect(record.returns.allSatisfy { $0 < 0 })
-    let targeted = try FinetuneFixtures.integrator(Scenario(.targeted))
+    let targeted = try FinetuneFixtures.integrator(TaskScenario.targeted)
     let targetedPrior = try PolicyCheckpoint(
-      artifactContent: try FinetuneFixtures.gpPrior(scenario: Scenario(.targeted)).content, file: "").policy
+      artifactContent: try FinetuneFixtures.gpPrior(scenario: TaskScenario.targeted).content, file: "").policy
     let focused = try EvaluateStage.evaluate(
       targetedPrior, setup: targeted, episodesPerTask: 20, round: 0, demosPerTask: [Int](repeating: 0, count: 12),
       seed: Seed(0))

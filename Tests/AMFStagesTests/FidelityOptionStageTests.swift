@@ -1,5 +1,6 @@
 import AMFArtifacts
 import AMFCore
+import AMFEnvironments
 import AMFSelection
 import Foundation
 import Testing
@@ -12,7 +13,7 @@ extension EmbedSelectStageTests {
   /// None of the new keys is encoded at its default, so every committed lock's keys stay as they were; set,
   /// each is part of the stage's params (and so of its key).
   @Test func fidelityKeysAreEncodedOnlyWhenSet() throws {
-    let plain = try CanonicalJSON.string(SelectParams(scenario: Scenario(.mismatch)))
+    let plain = try CanonicalJSON.string(SelectParams(scenario: TaskScenario.mismatch))
     for key in ["is_noise_variance", "is_target_ess", "batch_conditioning"] { #expect(!plain.contains(key)) }
     let yaml = """
       {"select": {"strategy": "amf", "noise_variance": 10, "is_noise_variance": 0.01, "is_target_ess": 0.5,
@@ -37,9 +38,9 @@ extension EmbedSelectStageTests {
   /// log-variance terms cancel), so it scales as 1/v: `is_noise_variance` alone sets v, and the gain's ρ²
   /// (`noise_variance`) leaves the weights untouched once v is pinned.
   @Test func importanceVarianceIsSeparateFromTheGainNoise() throws {
-    let pi0 = try Self.pretrained(Scenario(.mismatch), policy: .mlp)
+    let pi0 = try Self.pretrained(TaskScenario.mismatch, policy: .mlp)
     func embed(_ configure: (inout ImportanceSettings) -> Void) throws -> EmbeddingSet {
-      var params = EmbedParams(env: EnvironmentSettings(name: .integrator2d), scenario: Scenario(.mismatch))
+      var params = EmbedParams(env: EnvironmentSettings(name: .integrator2d), scenario: TaskScenario.mismatch)
       configure(&params.importance)
       let outputs = try EmbedStage.run(
         StageInputs(artifacts: ["policy": pi0]), params: params, context: StageContext(seed: Seed(0)))

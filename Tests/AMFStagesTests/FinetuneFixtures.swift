@@ -9,7 +9,7 @@ import Testing
 /// π₀, selections and stage inputs for the finetune and evaluate tests, all in memory.
 enum FinetuneFixtures {
   /// The GP π₀ of integrator2d with 1 demonstration per covered task (AMF.md §4), as artifact content.
-  static func gpPrior(scenario: Scenario = Scenario(.mismatch), seed: UInt64 = 0) throws -> Artifact {
+  static func gpPrior(scenario: TaskScenario = TaskScenario.mismatch, seed: UInt64 = 0) throws -> Artifact {
     var params = PretrainParams(env: EnvironmentSettings(name: .integrator2d), scenario: scenario)
     params.pretrain.policy = .gp
     params.pretrain.demosPerTask = 1
@@ -78,7 +78,7 @@ enum FinetuneFixtures {
   }
 
   /// Integrator2d setup of `scenario`.
-  static func integrator(_ scenario: Scenario = Scenario(.mismatch)) throws -> PretrainSetup {
+  static func integrator(_ scenario: TaskScenario = TaskScenario.mismatch) throws -> PretrainSetup {
     try PretrainSetup(env: EnvironmentSettings(name: .integrator2d), scenario: scenario, demosPerTask: 1)
   }
 }

@@ -38,7 +38,7 @@ import Testing
   /// The expert's demonstrations of a round are pure Swift, so their content hash is pinned exactly; a change
   /// must bump `StageKind.finetune.algorithmVersion` and re-record (`AMF_RECORD_GOLDENS=1`).
   @Test func expertDemonstrationsContentHashIsPinned() throws {
-    let setup = try FinetuneFixtures.integrator(Scenario(.targeted))
+    let setup = try FinetuneFixtures.integrator(TaskScenario.targeted)
     let first = try FinetuneStage.appending(
       FinetuneStage.expertDemonstrations(for: [9, 4], collected: nil, setup: setup, round: 1, seed: Seed(3)),
       to: nil, setup: setup, round: 1)
@@ -61,7 +61,7 @@ import Testing
   /// arm that asked for task 9 twice gets request 2, a different one. Task 9 is a noisy distractor under
   /// `targeted` (std 0.2), recorded on the demo.
   @Test func pairedExpertStreamsAreIdenticalAcrossArms() throws {
-    let setup = try FinetuneFixtures.integrator(Scenario(.targeted))
+    let setup = try FinetuneFixtures.integrator(TaskScenario.targeted)
     let seed = Seed(4)
     func collect(_ tasks: [Int], after collected: DemonstrationSet?, round: Int) throws -> DemonstrationSet {
       let picks = try FinetuneStage.expertDemonstrations(
@@ -194,7 +194,7 @@ import Testing
     let family = try Self.failure(
       ["prior": prior, "selection": try FinetuneFixtures.selection([2])], params: FinetuneParams())
     #expect(family.contains("prior.h5") && family.contains("policy=gp"), "\(family)")
-    let reacher = try PretrainSetup(env: EnvironmentSettings(name: .reacher), scenario: Scenario(.mismatch),
+    let reacher = try PretrainSetup(env: EnvironmentSettings(name: .reacher), scenario: TaskScenario.mismatch,
                                     demosPerTask: 1)
     let reacherDemos = try FinetuneStage.appending(
       FinetuneStage.expertDemonstrations(for: [1], collected: nil, setup: reacher, round: 1, seed: Seed(0)),

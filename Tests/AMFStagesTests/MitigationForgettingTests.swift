@@ -35,14 +35,14 @@ import Testing
     -> (prior: Measurement, tuned: [String: Measurement])
   {
     let env = EnvironmentSettings(name: .reacher)
-    let pretrain = PretrainParams(env: env, scenario: Scenario(.mismatch))
+    let pretrain = PretrainParams(env: env, scenario: TaskScenario.mismatch)
     let prior = try FinetuneFixtures.prior(pretrain, seed: seed)
-    let setup = try PretrainSetup(env: env, scenario: Scenario(.mismatch), demosPerTask: 1)
+    let setup = try PretrainSetup(env: env, scenario: TaskScenario.mismatch, demosPerTask: 1)
     let priorMeasurement = try measure(try PolicyCheckpoint(artifactContent: prior.content, file: "").policy, setup)
     print("forgetting: seed \(seed) " + describe("π₀", priorMeasurement))
     var tuned: [String: Measurement] = [:]
     for (name, settings) in variants {
-      let params = FinetuneParams(env: env, scenario: Scenario(.mismatch), finetune: settings)
+      let params = FinetuneParams(env: env, scenario: TaskScenario.mismatch, finetune: settings)
       let result = try FinetuneFixtures.finetune(
         ["prior": prior, "selection": try FinetuneFixtures.selection(picks)], params: params, seed: seed)
       let measurement = try measure(result.policy.policy, setup)

@@ -11,7 +11,7 @@ import Testing
 /// `PretrainStage` in-process on tiny configurations.
 @Suite struct PretrainStageTests {
   /// integrator2d, mismatch, 3 demos per covered task, 50 MLP steps of 2 × 16.
-  static func tinyParams(scenario: Scenario = Scenario(.mismatch)) -> PretrainParams {
+  static func tinyParams(scenario: TaskScenario = TaskScenario.mismatch) -> PretrainParams {
     var params = PretrainParams(env: EnvironmentSettings(name: .integrator2d), scenario: scenario)
     params.pretrain.demosPerTask = 3
     params.pretrain.steps = 50
@@ -25,9 +25,9 @@ import Testing
   }
 
   @Test(arguments: [
-    Scenario(.mismatch), Scenario(.balanced), Scenario(.targeted), Scenario(.allocation, coveredCount: 2),
+    TaskScenario.mismatch, TaskScenario.balanced, TaskScenario.targeted, TaskScenario.allocation(coveredCount: 2),
   ])
-  func demonstrationCountsFollowTheScenario(scenario: Scenario) throws {
+  func demonstrationCountsFollowTheScenario(scenario: TaskScenario) throws {
     let params = Self.tinyParams(scenario: scenario)
     let set = try Self.demonstrations(params, seed: 1)
     let plan = try PretrainSetup(params).plan
@@ -41,7 +41,7 @@ import Testing
   }
 
   @Test func targetedRecordsTheDistractorNoiseInEnvArgs() throws {
-    let set = try Self.demonstrations(Self.tinyParams(scenario: Scenario(.targeted)), seed: 0)
+    let set = try Self.demonstrations(Self.tinyParams(scenario: TaskScenario.targeted), seed: 0)
     #expect(set.environmentArgumentsJSON == #"{"expert_noise":{"10":0.2,"9":0.2},"goals":12}"#)
   }
 
@@ -109,7 +109,7 @@ import Testing
   @Test(arguments: EnvironmentID.allCases)
   func gpStandardizationFitsEveryEnvironment(id: EnvironmentID) throws {
     let environment = try id.make()
-    let standardization = GPStandardization.fixed(for: id)
+    let standardization = id.inputStandardization
     #expect(standardization.mean.count == environment.observationDimension + environment.taskFeatureDimension)
     #expect(standardization.scale.count == standardization.mean.count)
     #expect(standardization.scale.allSatisfy { $0 > 0 })

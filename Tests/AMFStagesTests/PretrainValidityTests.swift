@@ -41,9 +41,9 @@ import Testing
   /// Asserts both conditions for `pretrain` in `env`, and returns a one-line record of the numbers.
   @discardableResult
   static func checkValidity(env: EnvironmentSettings, pretrain: PretrainSettings) throws -> String {
-    let balanced = try measure(PretrainParams(env: env, scenario: Scenario(.balanced), pretrain: pretrain))
+    let balanced = try measure(PretrainParams(env: env, scenario: TaskScenario.balanced, pretrain: pretrain))
     let targetSuccess = mean(balanced.rates, balanced.plan.targets)
-    let mismatch = try measure(PretrainParams(env: env, scenario: Scenario(.mismatch), pretrain: pretrain))
+    let mismatch = try measure(PretrainParams(env: env, scenario: TaskScenario.mismatch, pretrain: pretrain))
     let covered = mismatch.plan.coveredTasks
     let uncovered = mismatch.plan.candidates.filter { !covered.contains($0) }
     let (coveredSuccess, uncoveredSuccess) = (mean(mismatch.rates, covered), mean(mismatch.rates, uncovered))

@@ -1,5 +1,6 @@
 import AMFArtifacts
 import AMFCore
+import AMFEnvironments
 import AMFPipeline
 import AMFTestSupport
 import Foundation
@@ -31,7 +32,7 @@ import Testing
     #expect(params.pretrain.learningRate == 3e-4)
     #expect(params.env.name == .reacher)
     #expect(params.pretrain.hidden == [32, 16])
-    #expect(params.scenario == Scenario(.balanced))
+    #expect(params.scenario == TaskScenario.balanced)
   }
 
   @Test func overridesWinOverTheFileAndLaterOverridesWin() throws {

@@ -1,4 +1,5 @@
 import AMFCore
+import AMFEnvironments
 import AMFPipeline
 import Foundation
 import Testing
@@ -9,7 +10,7 @@ import AMFStages
 @Suite struct ArmManifestTests {
   @Test func defaultsFilledFromAMFSpec() throws {
     let arm = try arm("name: a\nenv: {name: reacher}\n")
-    #expect(arm.scenario == Scenario(.targeted))
+    #expect(arm.scenario == TaskScenario.targeted)
     #expect(arm.seeds.values == Array(0...9))
     #expect(arm.budget == Budget(demos: 20, batch: 2) && arm.budget.rounds == 10)
     #expect(arm.pretrain.policy == .mlp && arm.pretrain.demosPerTask == 10 && arm.pretrain.steps == 20_000)
@@ -27,7 +28,7 @@ import AMFStages
     let gp = try arm("name: g\nenv: {name: integrator2d}\npretrain: {policy: gp}\n")
     #expect(gp.pretrain.demosPerTask == 1 && gp.env.goals == 12)
     let allocation = try arm("name: g\nenv: {name: integrator2d, goals: 24}\nscenario: {name: allocation, k: 3}\n")
-    #expect(allocation.scenario == Scenario(.allocation, coveredCount: 3) && allocation.env.taskCount == 24)
+    #expect(allocation.scenario == TaskScenario.allocation(coveredCount: 3) && allocation.env.taskCount == 24)
   }
 
   @Test func equalAfterDefaultsMeansEqualCanonicalJSON() throws {

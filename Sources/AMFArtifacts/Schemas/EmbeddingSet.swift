@@ -1,3 +1,5 @@
+import AMFCore
+
 /// The `embeddings` artifact (ARTIFACTS.md "Layouts"): the proxy pool of one round, its importance weights,
 /// and the kernel inputs of AMF at the target, candidate and conditioning points (AMF.md §2).
 ///
@@ -39,8 +41,8 @@ public struct EmbeddingSet: Equatable, Sendable {
 
   /// `kind` attribute.
   public var kind: String
-  /// `weight` or `function`.
-  public var space: String
+  /// The `space` attribute: which kernel the points are inputs of.
+  public var space: EmbeddingSpace
   /// The factor φ was scaled by (1 for function space).
   public var normalization: Double
   /// Whether the pool's weights are importance weights (false: uniform, the no-IS ablation).
@@ -87,7 +89,7 @@ public struct EmbeddingSet: Equatable, Sendable {
 
   /// Creates a set after checking shapes.
   public init(
-    kind: String, space: String, normalization: Double, importanceWeights: Bool, round: Int, environmentName: String,
+    kind: String, space: EmbeddingSpace, normalization: Double, importanceWeights: Bool, round: Int, environmentName: String,
     kernel: (lengthscale: Double, signalVariance: Double, noiseVariance: Double)?, targetWeights: [Double],
     collected: [Int], poolTask: [Int], poolLength: [Int], poolSource: [String], logRatios: [Double],
     logWeights: [Double], ess: [Double], ownShare: [Double], clippedFraction: [Double], targets: Points,
@@ -186,7 +188,7 @@ public struct EmbeddingSet: Equatable, Sendable {
     }
     try group.setDataset(.vector(entropy), at: "/entropy")
     try group.setAttribute("kind", .scalar(kind))
-    try group.setAttribute("space", .scalar(space))
+    try group.setAttribute("space", .scalar(space.rawValue))
     try group.setAttribute("normalization", .scalar(normalization))
     try group.setAttribute("importance_weights", .scalar(importanceWeights))
     try group.setAttribute("round", .scalar(Int64(round)))
@@ -228,9 +230,12 @@ public struct EmbeddingSet: Equatable, Sendable {
     try logRatios.checkShape([nil, tasks], object: "/pool/log_ratios")
     let logWeights = try content.dataset(at: "/pool/log_weights")
     try logWeights.checkShape([nil, tasks], object: "/pool/log_weights")
-    let space = try attribute("space").scalarString(object: "@space")
+    let spaceName = try attribute("space").scalarString(object: "@space")
+    guard let space = EmbeddingSpace(rawValue: spaceName) else {
+      throw ArtifactError.invalidValue(file: "", object: "@space", reason: EmbeddingSpace.unknownValueReason(spaceName))
+    }
     var kernel: (Double, Double, Double)?
-    if space == "function" {
+    if space == .function {
       func scalar(_ name: String) throws(ArtifactError) -> Double {
         let value = try attribute(name)
         try value.checkShape([], object: "@\(name)")
@@ -257,4 +262,12 @@ public struct EmbeddingSet: Equatable, Sendable {
       targets: try points("targets"), candidates: try points("candidates"), conditioning: try points("conditioning"),
       entropy: try doubles("/entropy"))
   }
+}
+
+/// Which kernel an `EmbeddingSet`'s points are inputs of (its `space` attribute, AMF.md §2.1).
+public enum EmbeddingSpace: String, ManifestChoice {
+  /// φ are features of a linear kernel (AMF-NN): the posterior lives on the weights.
+  case weight
+  /// φ are standardized inputs of the stored RBF kernel (AMF-GP): the posterior lives on functions.
+  case function
 }

@@ -47,6 +47,10 @@ public struct Integrator2D: ControlEnvironment {
   }
 
   public var taskCount: Int { goalCount }
+  public static func taskCount(goals: Int?) -> Int { goals ?? defaultGoalCount }
+  /// `[p (2), f(c) (2)]`: mean 0, scale 1/√2 (a point on the unit circle; AMF.md §2.1).
+  public static let inputStandardization = InputStandardization(
+    mean: [0, 0, 0, 0], scale: Array(repeating: InputStandardization.circle, count: 4))
   public var stateDimension: Int { 2 }
   public var observationDimension: Int { 2 }
   public var actionDimension: Int { 2 }

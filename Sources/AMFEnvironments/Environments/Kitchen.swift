@@ -67,10 +67,20 @@ public struct Kitchen: ControlEnvironment {
   /// Builds the environment; takes `expert_noise` only.
   public init(_ configuration: EnvironmentConfiguration) throws {
     try configuration.rejectGoals(Self.id)
-    expertNoiseStd = try configuration.expertNoiseStd(taskCount: 5, defaultStd: Self.defaultExpertNoiseStd)
+    expertNoiseStd = try configuration.expertNoiseStd(taskCount: Self.taskCount(goals: nil), defaultStd: Self.defaultExpertNoiseStd)
   }
 
   public var taskCount: Int { appliances.count }
+  /// Five appliances (`appliances`).
+  public static func taskCount(goals _: Int?) -> Int { 5 }
+  /// `[p (2), v (2), θ (5), one-hot (5)]`: p mean (0, 0.4), scale 0.5 (the handles span x ∈ [−0.8, 0.8],
+  /// y ∈ [0.2, 0.8]); v mean 0, scale 0.5; θ mean 0, scale 0.5; one-hot mean 0, scale 1/√2 (two tasks'
+  /// features 2 apart, as two integrator2d goals 180° apart).
+  public static let inputStandardization = InputStandardization(
+    mean: [0, 0.4] + Array(repeating: 0, count: 12),
+    scale: Array(repeating: 0.5, count: 9) + Array(repeating: InputStandardization.circle, count: 5))
+  /// 256 × 256: five appliances with different mechanics need the wider network (AMF.md §5).
+  public static let defaultHiddenWidths = [256, 256]
   public var stateDimension: Int { 4 + appliances.count }
   public var observationDimension: Int { stateDimension }
   public var actionDimension: Int { 2 }

@@ -58,6 +58,14 @@ public struct MetaWorld: TaskEnvironment {
   }
 
   public var taskCount: Int { Self.tasks.count }
+  public static func taskCount(goals _: Int?) -> Int { tasks.count }
+  /// Positions lie within about ±0.5 of (0, 0.6, 0.15): scale 0.5 on the 39 observations, 1/√2 on the
+  /// one-hot task features; no study runs a GP here (43 inputs).
+  public static let inputStandardization = InputStandardization(
+    mean: Array(repeating: 0, count: 43),
+    scale: Array(repeating: 0.5, count: 39) + Array(repeating: InputStandardization.circle, count: 4))
+  /// 256 × 256, as kitchen.
+  public static let defaultHiddenWidths = [256, 256]
   public var observationDimension: Int { 39 }
   public var stateDimension: Int { observationDimension + 1 }
   public var actionDimension: Int { 4 }

@@ -76,6 +76,15 @@ public struct Reacher: ControlEnvironment {
   }
 
   public var taskCount: Int { Self.targetCount }
+  public static func taskCount(goals _: Int?) -> Int { targetCount }
+  /// `[cos q (2), sin q (2), q̇ (2), fingertip (2), target (2)]`: cos/sin mean 0, scale 1/√2 (unit circle); q̇
+  /// mean 0, scale 1 (the expert's joint speeds stay within about ±1); fingertip and target mean 0, scale 0.7/√2
+  /// (a point on the ring of radius 0.7).
+  public static var inputStandardization: InputStandardization {
+    let (circle, ring) = (InputStandardization.circle, 0.7 * InputStandardization.circle)
+    return InputStandardization(
+      mean: Array(repeating: 0, count: 10), scale: [circle, circle, circle, circle, 1, 1, ring, ring, ring, ring])
+  }
   public var stateDimension: Int { 4 }
   public var observationDimension: Int { 8 }
   public var actionDimension: Int { 2 }

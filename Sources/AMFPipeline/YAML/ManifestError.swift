@@ -60,28 +60,3 @@ public enum ManifestError: Error, Hashable, Sendable, CustomStringConvertible {
 
   private static func field(_ path: String) -> String { path.isEmpty ? "" : "'\(path)': " }
 }
-
-/// The closest of `candidates` to `word` by Levenshtein distance, if it is close enough to be a likely typo
-/// (at most a third of the word's length, and at least 1 edit allowed; ties go to the first candidate).
-public func closestMatch(to word: String, in candidates: [String]) -> String? {
-  let limit = max(1, word.count / 3)
-  let scored = candidates.map { (candidate: $0, distance: editDistance(word, $0)) }
-  guard let best = scored.min(by: { $0.distance < $1.distance }), best.distance <= limit else { return nil }
-  return best.candidate
-}
-
-/// The Levenshtein distance between two strings, counted in characters.
-public func editDistance(_ lhs: String, _ rhs: String) -> Int {
-  let a = Array(lhs)
-  let b = Array(rhs)
-  var previous = Array(0...b.count)
-  for i in 1...max(a.count, 1) where !a.isEmpty {
-    var current = [i] + Array(repeating: 0, count: b.count)
-    for j in stride(from: 1, through: b.count, by: 1) {
-      let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
-      current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
-    }
-    previous = current
-  }
-  return a.isEmpty ? b.count : previous[b.count]
-}

@@ -3,9 +3,6 @@ import AMFCore
 import AMFNumerics
 
 extension GPPolicy {
-  /// The value of the root `family` attribute of a GP policy artifact (ARTIFACTS.md, "policy").
-  public static let artifactFamily = "gp"
-
   /// The root `architecture` attribute of a GP policy artifact, stored as canonical JSON.
   ///
   /// Keys are snake_case; decoding rejects unknown keys, so a file from a different layout fails loudly.
@@ -99,7 +96,7 @@ extension GPPolicy {
   /// `/gp/inputs` (n × d, raw `[s, f(c)]`) and `/gp/targets` (n × a). Equal policies give equal bytes.
   public func artifactContent() throws -> ArtifactGroup {
     var content = ArtifactGroup()
-    try content.setAttribute("family", .scalar(Self.artifactFamily))
+    try content.setAttribute("family", .scalar(PolicyKind.gp.rawValue))
     try content.setAttribute("architecture", .scalar(try CanonicalJSON.string(architecture)))
     try content.setDataset(.vector(inputMean), at: "/normalizer/mean")
     try content.setDataset(.vector(inputScale), at: "/normalizer/std")
@@ -142,7 +139,7 @@ private struct StoredGP {
 
   init(_ content: ArtifactGroup) throws(ArtifactError) {
     let family = try content.attribute("family").scalarString(object: "attribute family")
-    guard family == GPPolicy.artifactFamily else {
+    guard PolicyKind(rawValue: family) == .gp else {
       throw ArtifactError.invalidValue(
         file: "", object: "attribute family", reason: "'\(family)' is not a GP policy (expected 'gp')")
     }

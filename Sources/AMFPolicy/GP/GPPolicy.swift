@@ -156,6 +156,10 @@ public struct GPPolicy: GaussianPolicy {
       mean: inputMean, scale: inputScale)
   }
 
+  /// The conditioning inputs D (`inputs`) standardized with the fixed constants: the points AMF-GP conditions
+  /// on. Shapes: `(n × inputDimension)`.
+  public var standardizedTrainingInputs: Matrix<Double> { Self.standardize(inputs, mean: inputMean, scale: inputScale) }
+
   private var dimensions: (observation: Int, task: Int) { (observationDimension, taskFeatureDimension) }
 
   /// `(x − mean) / scale` per column. Shapes: `(n × d)` → `(n × d)`.

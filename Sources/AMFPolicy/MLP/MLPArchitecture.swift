@@ -1,7 +1,8 @@
+import AMFCore
 import AMFNumerics
 
-/// The hidden-layer nonlinearity of an MLP policy (a closed set).
-public enum MLPActivation: String, Codable, CaseIterable, Sendable {
+/// The hidden-layer nonlinearity of an MLP policy (a closed set; `pretrain.activation` in manifests).
+public enum MLPActivation: String, ManifestChoice {
   /// `tanh(x)`; derivative `1 − y²` from the output y.
   case tanh
   /// `max(x, 0)`; derivative `1[y > 0]` from the output y (0 at the kink).

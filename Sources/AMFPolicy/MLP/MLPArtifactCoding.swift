@@ -44,7 +44,7 @@ enum MLPArtifactCoding {
   static func header(_ policy: MLPPolicy<Float>, variant: MLPPolicyVariant) throws -> ArtifactGroup {
     var group = ArtifactGroup()
     let description = MLPArtifactDescription(architecture: policy.architecture, variant: variant)
-    try group.setAttribute(familyAttribute, .scalar("mlp"))
+    try group.setAttribute(familyAttribute, .scalar(PolicyKind.mlp.rawValue))
     try group.setAttribute(architectureAttribute, .scalar(try CanonicalJSON.string(description)))
     try group.setDataset(.vector(policy.normalizer.mean), at: "/normalizer/mean")
     try group.setDataset(.vector(policy.normalizer.std), at: "/normalizer/std")
@@ -67,7 +67,7 @@ enum MLPArtifactCoding {
   {
     do throws(ArtifactError) {
       let family = try group.attribute(familyAttribute).scalarString(object: "attribute \(familyAttribute)")
-      guard family == "mlp" else {
+      guard PolicyKind(rawValue: family) == .mlp else {
         throw ArtifactError.invalidValue(file: file, object: "attribute family",
                                          reason: "is '\(family)', an MLP policy needs 'mlp'")
       }

@@ -1,13 +1,31 @@
+import AMFCore
 import AMFNumerics
 
-/// The gradient-based embeddings AMF-NN puts a linear kernel on (AMF.md §2.1, `embed.kind`).
-public enum MLPEmbeddingKind: String, Codable, CaseIterable, Sendable {
+/// The embedding AMF-NN puts a linear kernel on (AMF.md §2.1), as written under `embed.kind` and in the
+/// embeddings' `@kind`.
+public enum EmbeddingKind: String, ManifestChoice {
   /// `φ(x) = vec(−σ(x) ⊗ [z(x); 1])`: the squared-error gradient w.r.t. the mean head at â = μ + σ (default).
   case lossGradient = "loss_gradient"
   /// `φ(x) = vec(−(1/σ(x)) ⊗ [z; 1])`: the same for the Gaussian NLL (ablation).
   case nllGradient = "nll_gradient"
   /// `φ(x) = [z(x); 1]`, shared across action dimensions.
   case lastLayer = "last_layer"
+  /// `φ(x) = K^{-1/2} [μ_1(x) − μ̄(x), …, μ_K(x) − μ̄(x)]` over K MC-dropout passes (`MCDropout`).
+  case dropout
+}
+
+/// The MC-dropout settings of `EmbeddingKind.dropout`: K passes at drop probability p.
+public struct MCDropout: Hashable, Sendable {
+  /// K, the passes (≥ 1).
+  public var passes: Int
+  /// p, the drop probability, in [0, 1).
+  public var rate: Double
+
+  /// Creates settings; the defaults are AMF.md §2.1's K = 16, p = 0.1.
+  public init(passes: Int = 16, rate: Double = 0.1) {
+    self.passes = passes
+    self.rate = rate
+  }
 }
 
 /// Embeddings from penultimate features and log-stds.
@@ -20,9 +38,12 @@ public enum MLPEmbeddings {
   /// Edge cases: with isolation or the adaptive prior, pass z of the fine-tuned network and σ of the
   /// acting policy (AMF.md §2.1). Not normalized: kernel normalization happens where the targets are known.
   /// Reference: AMF.md §2.1; BADGE's `(p − onehot(ŷ)) ⊗ z` (Ash et al. 2020) for classifiers.
-  public static func embed<Scalar: MLPScalar>(kind: MLPEmbeddingKind, features: Matrix<Scalar>,
+  /// Edge cases: `dropout` is not a function of z and σ (see `MLPEmbeddings.dropout`); it is a precondition
+  /// failure here.
+  public static func embed<Scalar: MLPScalar>(kind: EmbeddingKind, features: Matrix<Scalar>,
                                               logStd: Matrix<Scalar>) -> Matrix<Scalar> {
     precondition(features.rows == logStd.rows, "features \(features.shape) and log-std \(logStd.shape)")
+    precondition(kind != .dropout, "dropout embeddings come from passes: MLPEmbeddings.dropout")
     let (n, h, a) = (features.rows, features.columns, logStd.columns)
     if kind == .lastLayer {
       var result = Matrix<Scalar>(rows: n, columns: h + 1, repeating: 1)  // (n × (h+1))

@@ -2,7 +2,7 @@ import AMFNumerics
 
 /// What the three MLP policies (plain, isolation, adaptive prior) share: an architecture and a batched
 /// evaluation. Their embeddings and their `GaussianPolicy` conformance follow from those, once, here.
-public protocol MLPPolicyKind: Sendable {
+public protocol MLPPolicyKind<Scalar>: Sendable {
   /// The scalar type of the networks.
   associatedtype Scalar: MLPScalar
 
@@ -15,18 +15,35 @@ public protocol MLPPolicyKind: Sendable {
   /// `mean, logStd: (n × actionDimension)`, `features: (n × featureDimension)`.
   func evaluate(observations: Matrix<Scalar>, taskFeatures: Matrix<Scalar>) throws(ShapeError)
     -> (mean: Matrix<Scalar>, logStd: Matrix<Scalar>, features: Matrix<Scalar>)
+
+  /// K MC-dropout passes of the acting mean for a batch (`MLPNetwork.dropoutMeans`).
+  ///
+  /// Shapes: `observations: (n × d)`, `taskFeatures: (n × k)` → K matrices `(n × A)`.
+  func dropoutMeans(
+    observations: Matrix<Scalar>, taskFeatures: Matrix<Scalar>, passes: Int, dropProbability: Double,
+    using rng: inout some RandomNumberGenerator
+  ) throws(ShapeError) -> [Matrix<Scalar>]
 }
 
 extension MLPPolicyKind {
-  /// The embedding of each row (AMF.md §2.1): z of the network that produced the row's features and σ of the
-  /// acting policy (for isolation and the adaptive prior, z is the fine-tuned network's).
+  /// μ, log σ and the embedding of each row (AMF.md §2.1): z of the network that produced the row's
+  /// features and σ of the acting policy (for isolation and the adaptive prior, z is the fine-tuned
+  /// network's); for `dropout`, K passes of `dropoutMeans` drawn from `rng` (untouched by the other kinds).
   ///
-  /// Shapes: see `MLPEmbeddings.embed`.
-  public func embeddings(kind: MLPEmbeddingKind, observations: Matrix<Scalar>, taskFeatures: Matrix<Scalar>)
-    throws(ShapeError) -> Matrix<Scalar>
-  {
+  /// Shapes: `observations: (n × d)`, `taskFeatures: (n × k)` → `mean, logStd: (n × A)`, `phi`: see
+  /// `MLPEmbeddings.embed` and `MLPEmbeddings.dropout`.
+  public func embeddings(
+    kind: EmbeddingKind, observations: Matrix<Scalar>, taskFeatures: Matrix<Scalar>,
+    dropout: MCDropout = MCDropout(), using rng: inout some RandomNumberGenerator
+  ) throws(ShapeError) -> (mean: Matrix<Scalar>, logStd: Matrix<Scalar>, phi: Matrix<Scalar>) {
     let result = try evaluate(observations: observations, taskFeatures: taskFeatures)
-    return MLPEmbeddings.embed(kind: kind, features: result.features, logStd: result.logStd)
+    guard kind == .dropout else {
+      return (result.mean, result.logStd, MLPEmbeddings.embed(kind: kind, features: result.features, logStd: result.logStd))
+    }
+    let passes = try dropoutMeans(
+      observations: observations, taskFeatures: taskFeatures, passes: dropout.passes, dropProbability: dropout.rate,
+      using: &rng)
+    return (result.mean, result.logStd, MLPEmbeddings.dropout(passes: passes))
   }
 }
 

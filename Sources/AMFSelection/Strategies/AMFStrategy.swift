@@ -14,8 +14,8 @@ import AMFNumerics
 /// Complexity per pick: `Σ_blocks (m² p + m p n_T + m² n_T)` flops in weight space (p = embedding width,
 /// n_T = active targets, m = block length), one p×p Cholesky to condition.
 public enum AMFStrategy: SelectionStrategy {
-  public static let name = "amf"
-  public static let needsEmbeddings = true
+  public static let id = StrategyID.amf
+  public static let inputs: Set<SelectionInput> = [.embeddings]
 
   public static func select(_ problem: SelectionProblem) throws -> SelectionResult {
     try problem.validate()

@@ -3,8 +3,8 @@
 ///
 /// Score: minus the count. It reads pre-training counts, which AMF never sees.
 public enum RebalancingStrategy: SelectionStrategy {
-  public static let name = "rebalancing"
-  public static let needsEmbeddings = false
+  public static let id = StrategyID.rebalancing
+  public static let inputs: Set<SelectionInput> = [.pretrainingCounts, .collectedCounts]
 
   public static func select(_ problem: SelectionProblem) throws -> SelectionResult {
     try problem.validate()

@@ -1,24 +1,65 @@
-/// A rule that picks the tasks to demonstrate in one round (AMF.md §2.3): one file per rule, found by name.
+import AMFCore
+
+/// A rule that picks the tasks to demonstrate in one round (AMF.md §2.3): one file per rule, registered in
+/// `StrategyID`.
 public protocol SelectionStrategy: Sendable {
-  /// The manifest name (`select.strategy`).
-  static var name: String { get }
-  /// Whether it reads the proxy pool's embeddings (then the embed stage must run before it).
-  static var needsEmbeddings: Bool { get }
+  /// The registry entry (`select.strategy` in manifests, `@strategy` in selection artifacts).
+  static var id: StrategyID { get }
+  /// The inputs it reads: the manifest expansion wires exactly these to the select stage (and runs the embed
+  /// stage when `.embeddings` is among them), and the select stage requires the required ones.
+  static var inputs: Set<SelectionInput> { get }
   /// The B picks and every candidate's score at each pick.
   static func select(_ problem: SelectionProblem) throws -> SelectionResult
 }
 
-/// The registry of strategies.
-public enum SelectionStrategies {
-  /// Every strategy, by name.
-  public static let all: [any SelectionStrategy.Type] = [
-    AMFStrategy.self, UncertaintyStrategy.self, UniformStrategy.self, RebalancingStrategy.self,
-  ]
+extension SelectionStrategy {
+  /// The manifest name, `id.rawValue`.
+  public static var name: String { id.rawValue }
+}
 
-  /// The strategy named `name`, or nil.
-  public static func named(_ name: String) -> (any SelectionStrategy.Type)? {
-    all.first { $0.name == name }
+/// Every selection strategy, by the name used in manifests, params and artifacts (`select.strategy`).
+public enum StrategyID: String, ManifestChoice {
+  case amf, uncertainty, uniform, rebalancing
+
+  /// The registry: the one `switch` over strategies in the code base.
+  public var strategy: any SelectionStrategy.Type {
+    switch self {
+    case .amf: AMFStrategy.self
+    case .uncertainty: UncertaintyStrategy.self
+    case .uniform: UniformStrategy.self
+    case .rebalancing: RebalancingStrategy.self
+    }
   }
+
+  /// The inputs the strategy reads (`SelectionStrategy.inputs`).
+  public var inputs: Set<SelectionInput> { strategy.inputs }
+
+  /// The strategies that read `input`, in declaration order.
+  public static func reading(_ input: SelectionInput) -> [StrategyID] {
+    allCases.filter { $0.strategy.inputs.contains(input) }
+  }
+}
+
+/// An input a strategy can read besides the scenario, named by its role in the select stage (`--input ROLE=…`).
+public enum SelectionInput: String, CaseIterable, Hashable, Sendable {
+  /// The round's embeddings (`EmbeddingSet`): kernel inputs, importance weights, entropies, collected counts.
+  case embeddings
+  /// The pre-training demonstrations, for per-task counts (privileged: AMF never sees them).
+  case pretrainingCounts = "pretraining"
+  /// The collected demonstrations D_r, for per-task counts; none exist in round 1.
+  case collectedCounts = "demonstrations"
+
+  /// One line for `--help`.
+  public var meaning: String {
+    switch self {
+    case .embeddings: "the round's embeddings"
+    case .pretrainingCounts: "pre-training demonstrations, for counts"
+    case .collectedCounts: "collected demonstrations D_r, for counts (r ≥ 2)"
+    }
+  }
+
+  /// Whether the select stage fails without it (D_r is empty in round 1, so collected counts are optional).
+  public var isRequired: Bool { self != .collectedCounts }
 }
 
 /// Argmax and ranking with the seed's tie-break order (AMF.md §2.3).

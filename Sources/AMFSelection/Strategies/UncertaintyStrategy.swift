@@ -3,8 +3,8 @@
 ///
 /// It ignores the targets and the information structure: undirected.
 public enum UncertaintyStrategy: SelectionStrategy {
-  public static let name = "uncertainty"
-  public static let needsEmbeddings = true
+  public static let id = StrategyID.uncertainty
+  public static let inputs: Set<SelectionInput> = [.embeddings]
 
   public static func select(_ problem: SelectionProblem) throws -> SelectionResult {
     try problem.validate()

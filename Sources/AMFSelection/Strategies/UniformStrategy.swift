@@ -5,8 +5,8 @@
 /// `seed.derived("select/uniform/cycle-k")`, and round r takes positions (r−1)·B … r·B−1, so a round needs
 /// no state from earlier rounds. Scores: 1 for the task drawn at that pick, 0 for other candidates.
 public enum UniformStrategy: SelectionStrategy {
-  public static let name = "uniform"
-  public static let needsEmbeddings = false
+  public static let id = StrategyID.uniform
+  public static let inputs: Set<SelectionInput> = []
 
   public static func select(_ problem: SelectionProblem) throws -> SelectionResult {
     try problem.validate()

@@ -1,9 +1,5 @@
 import AMFCore
-
-/// The embedding of the policy used by the linear kernel (AMF.md §2.1).
-public enum EmbeddingKind: String, ManifestChoice {
-  case lossGradient = "loss_gradient", nllGradient = "nll_gradient", lastLayer = "last_layer", dropout
-}
+import AMFPolicy
 
 /// The `embed:` section (AMF.md §2.1–2.3).
 public struct EmbedSettings: Codable, Hashable, Sendable {

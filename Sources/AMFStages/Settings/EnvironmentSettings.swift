@@ -1,30 +1,25 @@
 import Foundation
 import AMFCore
-
-/// The environments (AMF.md §3), as written under `env.name`: three built in, and `metaworld` through the
-/// Python bridge (docs/environments/metaworld.md).
-public enum EnvironmentName: String, CaseIterable, Codable, Hashable, Sendable {
-  case integrator2d, reacher, kitchen, metaworld
-}
+import AMFEnvironments
 
 /// The `env:` section: which environment, and per-task expert noise overrides.
 public struct EnvironmentSettings: Codable, Hashable, Sendable {
   /// The environment.
-  public var name: EnvironmentName
+  public var name: EnvironmentID
   /// Task index → expert noise std, overriding the environment's default for that task (AMF.md §3).
   public var expertNoise: [Int: Double]
   /// Number of goals on the circle; integrator2d only (default 12), nil otherwise.
   public var goals: Int?
 
   /// The default goal count of integrator2d.
-  public static let defaultGoals = 12
+  public static let defaultGoals = Integrator2D.defaultGoalCount
 
   enum CodingKeys: String, CodingKey, CaseIterable {
     case name, expertNoise = "expert_noise", goals
   }
 
   /// Creates settings; `goals` defaults to 12 for integrator2d.
-  public init(name: EnvironmentName, expertNoise: [Int: Double] = [:], goals: Int? = nil) {
+  public init(name: EnvironmentID, expertNoise: [Int: Double] = [:], goals: Int? = nil) {
     self.name = name
     self.expertNoise = expertNoise
     self.goals = name == .integrator2d ? goals ?? Self.defaultGoals : goals
@@ -44,21 +39,13 @@ public struct EnvironmentSettings: Codable, Hashable, Sendable {
       expertNoise[index] = std
     }
     self.init(
-      name: try c.decode(EnvironmentName.self, forKey: .name), expertNoise: expertNoise,
+      name: try c.decode(EnvironmentID.self, forKey: .name), expertNoise: expertNoise,
       goals: try c.decodeIfPresent(Int.self, forKey: .goals))
     try decoder.validating(validate)
   }
 
-  /// The number of tasks |C|: the goals of integrator2d, 12 reacher targets, 5 kitchen appliances, 4
-  /// Meta-World tasks.
-  public var taskCount: Int {
-    switch name {
-    case .integrator2d: goals ?? Self.defaultGoals
-    case .reacher: 12
-    case .kitchen: 5
-    case .metaworld: 4
-    }
-  }
+  /// The number of tasks |C|, as the environment defines it (the goals of integrator2d).
+  public var taskCount: Int { name.taskCount(goals: goals) }
 
   /// Checks goal count and noise overrides; throws `InvalidParameter` naming the field.
   public func validate() throws {
@@ -79,76 +66,22 @@ public struct EnvironmentSettings: Codable, Hashable, Sendable {
   }
 }
 
-/// The names a scenario can have (AMF.md §4).
-public enum ScenarioName: String, CaseIterable, Codable, Hashable, Sendable {
-  case mismatch, balanced, targeted, allocation
-}
-
-/// The pre-training allocation and targets (AMF.md §4): `targeted`, or `{name: allocation, k: 3}`.
-public struct Scenario: Codable, Hashable, Sendable {
-  /// Which scenario.
-  public var name: ScenarioName
-  /// For `allocation`: the number of covered goals k (the first k); nil otherwise.
-  public var coveredCount: Int?
-
-  enum CodingKeys: String, CodingKey, CaseIterable {
-    case name, coveredCount = "k"
-  }
-
-  /// Creates a scenario; `coveredCount` is required for `allocation` and rejected otherwise.
-  public init(_ name: ScenarioName, coveredCount: Int? = nil) {
-    self.name = name
-    self.coveredCount = coveredCount
-  }
-
-  /// Decodes a plain name or a `{name, k}` mapping.
-  public init(from decoder: any Decoder) throws {
-    if let keyed = try? decoder.container(keyedBy: CodingKeys.self) {
-      try decoder.rejectUnknownKeys(CodingKeys.self)
-      self.init(
-        try keyed.decode(ScenarioName.self, forKey: .name),
-        coveredCount: try keyed.decodeIfPresent(Int.self, forKey: .coveredCount))
-    } else {
-      self.init(try decoder.singleValueContainer().decode(ScenarioName.self))
-    }
-    try decoder.validating(validate)
-  }
-
-  /// Encodes a plain name, or `{k, name}` for `allocation`.
-  public func encode(to encoder: any Encoder) throws {
-    if let coveredCount {
-      var c = encoder.container(keyedBy: CodingKeys.self)
-      try c.encode(name, forKey: .name)
-      try c.encode(coveredCount, forKey: .coveredCount)
-    } else {
-      var c = encoder.singleValueContainer()
-      try c.encode(name)
-    }
-  }
-
-  /// Checks that `k` is given exactly for `allocation`.
-  public func validate() throws {
-    switch (name, coveredCount) {
-    case (.allocation, nil): throw InvalidParameter(reason: "allocation needs k, e.g. {name: allocation, k: 3}")
-    case (.allocation, let k?) where k < 1: throw InvalidParameter("k", reason: "must be ≥ 1, found \(k)")
-    case (.allocation, _), (_, nil): break
-    case (_, .some): throw InvalidParameter("k", reason: "only the allocation scenario takes k")
-    }
-  }
-
-  /// Checks the scenario fits the environment: allocation needs integrator2d and k ≤ goals; targeted needs the
-  /// targets {4…7} and the noisy distractors {9, 10}, so at least 11 tasks.
+extension TaskScenario {
+  /// Checks the scenario fits the environment: allocation needs integrator2d and k ≤ goals; targeted needs
+  /// its targets and distractors (`TaskScenario.targets(taskCount:)`).
   public func validate(for env: EnvironmentSettings) throws {
-    switch name {
-    case .allocation:
+    switch self {
+    case .allocation(let k):
       guard env.name == .integrator2d else {
         throw InvalidParameter(reason: "allocation is defined for integrator2d only")
       }
-      if let k = coveredCount, k > env.taskCount {
+      if k > env.taskCount {
         throw InvalidParameter("k", reason: "must be ≤ the goal count \(env.taskCount), found \(k)")
       }
-    case .targeted where env.taskCount < 11:
-      throw InvalidParameter(reason: "targeted needs at least 11 tasks; \(env.name.rawValue) has \(env.taskCount)")
+    case .targeted where (try? targets(taskCount: env.taskCount)) == nil:
+      throw InvalidParameter(
+        reason: "targeted needs at least \(Self.targetedMinimumTaskCount) tasks; \(env.name.rawValue) has "
+          + "\(env.taskCount)")
     case .mismatch, .balanced, .targeted: break
     }
   }

@@ -1,14 +1,6 @@
 import AMFCore
-
-/// The policy family (AMF.md §5).
-public enum PolicyKind: String, CaseIterable, Codable, Hashable, Sendable {
-  case mlp, gp
-}
-
-/// The MLP's hidden-layer nonlinearity.
-public enum Activation: String, CaseIterable, Codable, Hashable, Sendable {
-  case tanh, relu
-}
+import AMFEnvironments
+import AMFPolicy
 
 /// The GP policy's kernel hyperparameters (AMF.md §2.1).
 public struct GPSettings: Codable, Hashable, Sendable {
@@ -55,10 +47,11 @@ public struct PretrainSettings: Codable, Hashable, Sendable {
   public var demosPerTask = 10
   /// Behavioural-cloning steps (MLP).
   public var steps = 20_000
-  /// Hidden-layer widths (MLP): 64 × 64, or 256 × 256 on kitchen.
+  /// Hidden-layer widths (MLP): the environment's `defaultHiddenWidths` (64 × 64; 256 × 256 on kitchen and
+  /// Meta-World).
   public var hidden = [64, 64]
   /// Hidden-layer nonlinearity (MLP).
-  public var activation = Activation.tanh
+  public var activation = MLPActivation.tanh
   /// Adam learning rate (MLP).
   public var learningRate = 1e-3
   /// Minibatch size (MLP).
@@ -72,15 +65,15 @@ public struct PretrainSettings: Codable, Hashable, Sendable {
   }
 
   /// The defaults for `environment` (nil: not environment-specific).
-  public init(environment: EnvironmentName? = nil) {
-    if environment == .kitchen || environment == .metaworld { hidden = [256, 256] }
+  public init(environment: EnvironmentID? = nil) {
+    if let environment { hidden = environment.defaultHiddenWidths }
   }
 
   /// Decodes strictly with environment-independent defaults.
   public init(from decoder: any Decoder) throws { try self.init(from: decoder, environment: nil) }
 
   /// Decodes strictly; absent fields take the defaults for `environment` and the chosen policy.
-  public init(from decoder: any Decoder, environment: EnvironmentName?) throws {
+  public init(from decoder: any Decoder, environment: EnvironmentID?) throws {
     self.init(environment: environment)
     try decoder.rejectUnknownKeys(CodingKeys.self)
     let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -88,7 +81,7 @@ public struct PretrainSettings: Codable, Hashable, Sendable {
     demosPerTask = try c.decodeIfPresent(Int.self, forKey: .demosPerTask) ?? (policy == .gp ? 1 : 10)
     steps = try c.decodeIfPresent(Int.self, forKey: .steps) ?? steps
     hidden = try c.decodeIfPresent([Int].self, forKey: .hidden) ?? hidden
-    activation = try c.decodeIfPresent(Activation.self, forKey: .activation) ?? activation
+    activation = try c.decodeIfPresent(MLPActivation.self, forKey: .activation) ?? activation
     learningRate = try c.decodeIfPresent(Double.self, forKey: .learningRate) ?? learningRate
     batchSize = try c.decodeIfPresent(Int.self, forKey: .batchSize) ?? batchSize
     gp = try c.decodeIfPresent(GPSettings.self, forKey: .gp) ?? gp

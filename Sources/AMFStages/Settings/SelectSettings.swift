@@ -1,11 +1,6 @@
 import AMFCore
 import AMFSelection
 
-/// The selection rule (AMF.md §2.3).
-public enum StrategyName: String, ManifestChoice {
-  case amf, uncertainty, uniform, rebalancing
-}
-
 /// Which variance the importance-weight likelihood ratio uses (AMF.md §2.2).
 public enum ImportanceVariance: String, ManifestChoice {
   /// `N(a; μ, ρ² I)` in numerator and denominator (default).
@@ -80,7 +75,7 @@ public struct ImportanceSettings: Codable, Hashable, Sendable {
 /// The `select:` section: the strategy and its settings (AMF.md §2).
 public struct SelectSettings: Codable, Hashable, Sendable {
   /// The selection rule.
-  public var strategy = StrategyName.amf
+  public var strategy = StrategyID.amf
   /// Importance sampling of the proxy pool (shared with the embed stage).
   public var importance = ImportanceSettings()
   /// AMF-NN conditions on every collected demonstration's embeddings (PD, AMF.md §2.1).
@@ -110,7 +105,7 @@ public struct SelectSettings: Codable, Hashable, Sendable {
   public init(from decoder: any Decoder) throws {
     try decoder.rejectUnknownKeys(CodingKeys.self, allowing: Self.allowedKeys)
     let c = try decoder.container(keyedBy: CodingKeys.self)
-    strategy = try c.decodeIfPresent(StrategyName.self, forKey: .strategy) ?? strategy
+    strategy = try c.decodeIfPresent(StrategyID.self, forKey: .strategy) ?? strategy
     importance = try ImportanceSettings(decodingFrom: decoder)
     conditionOnCollected = try c.decodeIfPresent(Bool.self, forKey: .conditionOnCollected) ?? conditionOnCollected
     targetNoise = try c.decodeIfPresent(Bool.self, forKey: .targetNoise) ?? targetNoise

@@ -1,6 +1,7 @@
 import AMFCore
 import AMFReport
 import AMFStages
+import AMFEnvironments
 import Foundation
 
 /// One arm of the study (AMF.md §6): an environment, a scenario, seeds, a budget and every stage's settings.
@@ -12,7 +13,7 @@ public struct ArmManifest: Codable, Hashable, Sendable {
   /// The environment.
   public var env: EnvironmentSettings
   /// The scenario (default `targeted`, AMF.md §6).
-  public var scenario = Scenario(.targeted)
+  public var scenario = TaskScenario.targeted
   /// The seeds (default 0…9).
   public var seeds = SeedList.standard
   /// The budget (default N = 20, B = 2).
@@ -48,7 +49,7 @@ public struct ArmManifest: Codable, Hashable, Sendable {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     self.init(name: try c.decode(String.self, forKey: .name), env: try c.decode(EnvironmentSettings.self, forKey: .env))
     description = try c.decodeIfPresent(String.self, forKey: .description)
-    scenario = try c.decodeIfPresent(Scenario.self, forKey: .scenario) ?? scenario
+    scenario = try c.decodeIfPresent(TaskScenario.self, forKey: .scenario) ?? scenario
     seeds = try c.decodeIfPresent(SeedList.self, forKey: .seeds) ?? seeds
     budget = try c.decodeIfPresent(Budget.self, forKey: .budget) ?? budget
     if c.contains(.pretrain) {

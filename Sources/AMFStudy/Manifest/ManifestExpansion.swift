@@ -6,8 +6,8 @@ import AMFStages
 
 extension ArmManifest {
   /// Expands the arm into stage runs, in a deterministic order: per seed s, `pretrain/seed-s`,
-  /// `evaluate/seed-s/round-0`, then per round r = 1 … N/B `embed` (only for strategies that read
-  /// embeddings: `amf`, `uncertainty`), `select`, `finetune`, `evaluate` (`…/seed-s/round-r`); last one
+  /// `evaluate/seed-s/round-0`, then per round r = 1 … N/B `embed` (only for strategies whose `inputs`
+  /// hold `.embeddings`), `select` (wired to the inputs its strategy declares), `finetune`, `evaluate` (`…/seed-s/round-r`); last one
   /// `report` over every evaluation. Names start with `prefix`.
   ///
   /// Each run's params hold exactly what its computation depends on (`PretrainParams` …), so arms share every
@@ -57,7 +57,8 @@ extension ArmManifest {
       let previous = round == 1 ? pretrainRun : name(.finetune, round - 1)
       let collected = round == 1 ? nil : InputReference(run: previous, role: "demonstrations")
       var selectInputs: [String: InputReference] = [:]
-      if SelectionStrategies.named(select.strategy.rawValue)?.needsEmbeddings ?? true {
+      let reads = select.strategy.inputs
+      if reads.contains(.embeddings) {
         var embedInputs = ["policy": InputReference(run: previous, role: "policy")]
         embedInputs["demonstrations"] = collected
         if embed.conditionOnPretraining {
@@ -69,12 +70,12 @@ extension ArmManifest {
             params: EmbedParams(
               env: env, scenario: scenario, embed: embed, importance: select.importance, round: round),
             inputs: embedInputs))
-        selectInputs["embeddings"] = InputReference(run: name(.embed, round), role: "embeddings")
+        selectInputs[SelectionInput.embeddings.rawValue] = InputReference(run: name(.embed, round), role: "embeddings")
       }
-      if select.strategy == .rebalancing {
-        selectInputs["pretraining"] = InputReference(run: pretrainRun, role: "demonstrations")
-        selectInputs["demonstrations"] = collected
+      if reads.contains(.pretrainingCounts) {
+        selectInputs[SelectionInput.pretrainingCounts.rawValue] = InputReference(run: pretrainRun, role: "demonstrations")
       }
+      if reads.contains(.collectedCounts) { selectInputs[SelectionInput.collectedCounts.rawValue] = collected }
       runs.append(
         try Self.run(
           name(.select, round), .select, seed: seed,

@@ -8,7 +8,7 @@ extension ArmManifest {
   /// and a round-0 evaluation, per round select, finetune, evaluate and (for strategies reading
   /// embeddings) embed; one report.
   public var stageRunCount: Int {
-    let perRound = SelectionStrategies.named(select.strategy.rawValue)?.needsEmbeddings ?? true ? 4 : 3
+    let perRound = select.strategy.inputs.contains(.embeddings) ? 4 : 3
     return seeds.values.count * (2 + budget.rounds * perRound) + 1
   }
 }
