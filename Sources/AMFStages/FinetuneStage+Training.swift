@@ -10,7 +10,7 @@ extension FinetuneStage {
   /// π_{r+1}: π₀ fine-tuned on every `round_*` demonstration of `demonstrations`, restarting from π₀.
   ///
   /// * GP π₀: conditioned on those demonstrations' steps (after its own pre-training data).
-  /// * MLP π₀: `finetune.steps` of behaviour cloning from π₀'s weights, batches from
+  /// * MLP π₀: `finetune.steps` (or `steps_per_demonstration` × |D| when larger) of behaviour cloning from π₀'s weights, batches from
   ///   `seed.derived("finetune/round-r/policy")`, with `finetune.mitigation`: `isolation` (tasks without a
   ///   collected demo act with π₀), `adaptive_prior` (per-task mixing with the frozen π₀), `none`.
   ///
@@ -41,7 +41,7 @@ extension FinetuneStage {
         observations: rows.observations, taskFeatures: rows.taskFeatures, actions: rows.actions)
       return try fineTuneMLP(
         mlp, on: data, tasks: Set(collected.demonstrations.map(\.task)), rowGroups: taskRowGroups(collected),
-        params: params, priorHash: priorHash, environment: environment, seed: seed, progress: progress)
+        steps: try params.finetune.steps(forDemonstrations: collected.demonstrations.count), params: params, priorHash: priorHash, environment: environment, seed: seed, progress: progress)
     }
   }
 
@@ -58,7 +58,7 @@ extension FinetuneStage {
 
   private static func fineTuneMLP(
     _ prior: MLPPolicy<Float>, on data: BehaviorCloningData<Float>, tasks: Set<Int>, rowGroups: [[Int]],
-    params: FinetuneParams, priorHash: String, environment: any TaskEnvironment, seed: Seed, progress: StageProgress
+    steps: Int, params: FinetuneParams, priorHash: String, environment: any TaskEnvironment, seed: Seed, progress: StageProgress
   ) throws -> PolicyCheckpoint {
     let settings = params.finetune
     let stream = seed.derived("finetune/round-\(params.round)/policy")
@@ -68,7 +68,7 @@ extension FinetuneStage {
       var trainer = try BehaviorCloningTrainer(
         initial: prior, data: data, settings: network, seed: stream,
         rowGroups: settings.balance == .tasks ? rowGroups : nil)
-      try train(settings.steps, progress: progress) { steps in
+      try train(steps, progress: progress) { steps in
         try trainer.train(steps: steps)
         return trainer.losses.last
       }
@@ -92,7 +92,7 @@ extension FinetuneStage {
         initial: AdaptivePriorPolicy(prior: prior, priorContentHash: priorHash), data: data,
         allTaskFeatures: featureMatrix(Array(0..<environment.taskCount), environment: environment),
         settings: adaptive, seed: stream)
-      try train(settings.steps, progress: progress) { steps in
+      try train(steps, progress: progress) { steps in
         try trainer.train(steps: steps)
         return trainer.losses.last
       }

@@ -55,6 +55,7 @@ public enum ParameterMeanings {
     "finetune.alpha_penalty": "λ_α, the penalty on mean α² (adaptive_prior)",
     "finetune.prior_rehearsal": "π₀ rollouts per task without data, as extra data (adaptive_prior)",
     "finetune.balance": "how minibatches weigh the demonstrated tasks",
+    "finetune.steps_per_demonstration": "k > 0: a round trains max(steps, k × collected demonstrations) steps",
     "evaluate.episodes": "fixed start states per task",
     "report.bootstrap_resamples": "percentile-bootstrap resamples",
     "report.confidence": "confidence level of the intervals",

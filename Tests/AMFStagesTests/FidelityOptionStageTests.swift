@@ -85,4 +85,44 @@ extension EmbedSelectStageTests {
       demonstrations: [demo(3, steps: 2), demo(1, steps: 3), demo(3, steps: 1)])
     #expect(FinetuneStage.taskRowGroups(set) == [[2, 3, 4], [0, 1, 5]])
   }
+
+  /// `finetune.steps_per_demonstration`: absent at its default (keys unchanged); set, a round trains
+  /// max(steps, k × |D|) steps (hand values for steps 3000, k 300), and a product past the limit is refused.
+  @Test func stepsPerDemonstrationGrowWithTheData() throws {
+    #expect(try !CanonicalJSON.string(FinetuneParams()).contains("steps_per_demonstration"))
+    #expect(try FinetuneParams().finetune.steps(forDemonstrations: 20) == 3000)
+    let params = try JSONDecoder().decode(
+      FinetuneParams.self, from: Data(#"{"finetune": {"steps_per_demonstration": 300}}"#.utf8))
+    #expect(try CanonicalJSON.string(params).contains("\"steps_per_demonstration\":300"))
+    #expect(try [1, 2, 10, 11, 20].map { try params.finetune.steps(forDemonstrations: $0) } == [3000, 3000, 3000, 3300, 6000])
+    var huge = params.finetune
+    huge.stepsPerDemonstration = ManifestLimits.steps
+    #expect(throws: InvalidParameter.self) { try huge.steps(forDemonstrations: 2) }
+    huge.stepsPerDemonstration = Int.max / 2
+    #expect(throws: InvalidParameter.self) { try huge.steps(forDemonstrations: 3) }
+    for bad in ["-1", "10000001"] {
+      #expect(throws: (any Error).self) {
+        try JSONDecoder().decode(
+          FinetuneParams.self, from: Data(#"{"finetune": {"steps_per_demonstration": \#(bad)}}"#.utf8))
+      }
+    }
+  }
+
+  /// The grown step count reaches the trainer: with k × |D| ≤ steps the policy is the default's bit for bit,
+  /// with k × |D| > steps it is another.
+  @Test func stepsPerDemonstrationReachTheTrainer() throws {
+    var pretrain = PretrainParams()
+    pretrain.pretrain.steps = 100
+    pretrain.pretrain.hidden = [8]
+    pretrain.pretrain.demosPerTask = 1
+    let prior = try FinetuneFixtures.prior(pretrain, seed: 2)
+    let inputs = ["prior": prior, "selection": try FinetuneFixtures.selection([3, 5])]
+    var params = FinetuneParams()
+    params.finetune.steps = 40
+    let plain = try FinetuneFixtures.finetune(inputs, params: params).policy.artifactContent()
+    params.finetune.stepsPerDemonstration = 20  // 20 × 2 = 40: the same 40 steps
+    #expect(try FinetuneFixtures.finetune(inputs, params: params).policy.artifactContent() == plain)
+    params.finetune.stepsPerDemonstration = 21  // 42 steps
+    #expect(try FinetuneFixtures.finetune(inputs, params: params).policy.artifactContent() != plain)
+  }
 }

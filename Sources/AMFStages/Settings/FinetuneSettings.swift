@@ -33,11 +33,15 @@ public struct FinetuneSettings: Codable, Hashable, Sendable {
   /// How minibatches weigh the demonstrated tasks (`steps`, the default, is encoded nowhere, so existing
   /// stage keys are unchanged). `isolation` and `none` only.
   public var balance = MinibatchBalance.steps
+  /// Steps per collected demonstration (issue #16, H5): when positive, round r trains
+  /// `max(steps, steps_per_demonstration × |D_r|)` steps, so every demonstration keeps its share of updates as
+  /// the data grow. 0, the default, is encoded nowhere (existing stage keys are unchanged).
+  public var stepsPerDemonstration = 0
 
   enum CodingKeys: String, CodingKey, CaseIterable {
     case steps, mitigation, learningRate = "learning_rate", batchSize = "batch_size"
     case alphaLearningRate = "alpha_lr", alphaPenalty = "alpha_penalty", priorRehearsal = "prior_rehearsal"
-    case balance
+    case balance, stepsPerDemonstration = "steps_per_demonstration"
   }
 
   /// The defaults.
@@ -55,6 +59,7 @@ public struct FinetuneSettings: Codable, Hashable, Sendable {
     alphaPenalty = try c.decodeIfPresent(Double.self, forKey: .alphaPenalty) ?? alphaPenalty
     priorRehearsal = try c.decodeIfPresent(Int.self, forKey: .priorRehearsal) ?? priorRehearsal
     balance = try c.decodeIfPresent(MinibatchBalance.self, forKey: .balance) ?? balance
+    stepsPerDemonstration = try c.decodeIfPresent(Int.self, forKey: .stepsPerDemonstration) ?? stepsPerDemonstration
     try decoder.validating(validate)
   }
 
@@ -71,6 +76,20 @@ public struct FinetuneSettings: Codable, Hashable, Sendable {
       try c.encode(priorRehearsal, forKey: .priorRehearsal)
     }
     if balance != .steps { try c.encode(balance, forKey: .balance) }
+    if stepsPerDemonstration > 0 { try c.encode(stepsPerDemonstration, forKey: .stepsPerDemonstration) }
+  }
+
+  /// The training steps of a round that fine-tunes on `demonstrations` collected demonstrations; more than
+  /// `ManifestLimits.steps` is refused.
+  public func steps(forDemonstrations demonstrations: Int) throws -> Int {
+    guard stepsPerDemonstration > 0 else { return steps }
+    let (grown, overflow) = stepsPerDemonstration.multipliedReportingOverflow(by: max(0, demonstrations))
+    guard !overflow, grown <= ManifestLimits.steps else {
+      throw InvalidParameter(
+        "steps_per_demonstration",
+        reason: "\(stepsPerDemonstration) × \(demonstrations) demonstrations exceeds \(ManifestLimits.steps) steps")
+    }
+    return max(steps, grown)
   }
 
   /// Checks steps, rates and sizes.
@@ -88,6 +107,10 @@ public struct FinetuneSettings: Codable, Hashable, Sendable {
     try requireAtMost(
       ManifestLimits.rolloutsPerTask, priorRehearsal, "prior_rehearsal",
       "rollouts of π₀ per task in every round")
+    try requireAtLeast(0, stepsPerDemonstration, "steps_per_demonstration")
+    try requireAtMost(
+      ManifestLimits.steps, stepsPerDemonstration, "steps_per_demonstration",
+      "times the collected demonstrations it is a round's training steps")
     guard balance == .steps || mitigation != .adaptivePrior else {
       throw InvalidParameter("balance", reason: "'tasks' is implemented for isolation and none; use balance: steps")
     }
