@@ -4,22 +4,22 @@ import AMFStudy
 import ArgumentParser
 import Foundation
 
+extension DagFormat: ExpressibleByArgument {}
+
 /// `amf-pipeline dag`: the expanded graph of stage runs.
 public struct DagCommand: ParsableCommand {
   public static let configuration = CommandConfiguration(
     commandName: "dag", abstract: "Print the graph of stage runs (text, Graphviz dot, Mermaid, or the JSON plan).")
 
-  enum Format: String, ExpressibleByArgument, CaseIterable { case text, dot, mermaid, json }
-
   @OptionGroup var options: PipelineOptions
-  @Option(help: "text, dot, mermaid or json.") var format: Format = .text
+  @Option(help: "text, dot, mermaid or json.") var format: DagFormat = .text
 
   public init() {}
 
   public func run() throws {
     do {
       let session = try PipelineSession(manifest: options.manifest, storeFolder: options.store)
-      print(try DagRenderer.render(session.graph, name: session.plan.name, format: format.rawValue))
+      print(try DagRenderer.render(session.graph, name: session.plan.name, format: format))
     } catch {
       throw ExitStatus.report(error, command: "amf-pipeline dag")
     }

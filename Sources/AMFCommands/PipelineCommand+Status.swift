@@ -53,7 +53,7 @@ enum StatusTable {
     var lines = ["\(name): \(states.count) stage runs, \(states.count - stale.count) up to date, \(stale.count) stale"]
     if !jobs.isEmpty {
       var counts: [String: Int] = [:]
-      for (runName, _) in stale { counts[jobs[runName]?.state ?? "not submitted", default: 0] += 1 }
+      for (runName, _) in stale { counts[jobs[runName].map { "\($0.state)" } ?? "not submitted", default: 0] += 1 }
       let order = ["pending", "running", "done", "failed", "cancelled", "submitted", "not submitted"]
       let parts = counts.keys.sorted { (order.firstIndex(of: $0) ?? 99, $0) < (order.firstIndex(of: $1) ?? 99, $1) }
         .map { "\(counts[$0, default: 0]) \($0)" }

@@ -1,18 +1,30 @@
 import AMFCore
 import Foundation
 
+/// How `dag` prints a graph.
+public enum DagFormat: String, CaseIterable, Sendable {
+  /// One run per line with its inputs indented below it, for people.
+  case text
+  /// Graphviz.
+  case dot
+  /// A Mermaid flowchart, for Markdown.
+  case mermaid
+  /// The JSON plan, for machines.
+  case json
+}
+
 /// Renders a stage graph for people (text), Graphviz (dot), Mermaid, or machines (the JSON plan).
 public enum DagRenderer {
-  /// The graph in `format` (`text`, `dot`, `mermaid`, `json`).
-  public static func render(_ graph: StageGraph, name: String, format: String) throws -> String {
+  /// The graph in `format`.
+  public static func render(_ graph: StageGraph, name: String, format: DagFormat) throws -> String {
     switch format {
-    case "dot": return dot(graph, name: name)
-    case "mermaid": return mermaid(graph)
-    case "json":
+    case .text: return text(graph)
+    case .dot: return dot(graph, name: name)
+    case .mermaid: return mermaid(graph)
+    case .json:
       let encoder = JSONEncoder()
       encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
       return String(decoding: try encoder.encode(PlanFile(name: name, runs: graph.order)), as: UTF8.self)
-    default: return text(graph)
     }
   }
 

@@ -14,8 +14,8 @@ import Testing
       ("report", .stale(.new, key: nil)),
     ]
     let jobs = [
-      "finetune/seed-0/round-1": SlurmMonitor.JobStatus(state: "failed", jobID: "12", submission: "s", detail: "exit 3"),
-      "evaluate/seed-0/round-1": SlurmMonitor.JobStatus(state: "cancelled", jobID: "13", submission: "s", detail: ""),
+      "finetune/seed-0/round-1": SlurmMonitor.JobStatus(state: .failed, jobID: "12", submission: "s", detail: "exit 3"),
+      "evaluate/seed-0/round-1": SlurmMonitor.JobStatus(state: .cancelled, jobID: "13", submission: "s", detail: ""),
     ]
     let text = StatusTable.render(name: "arm", states: states, all: false, jobs: jobs)
     #expect(text.split(separator: "\n").map(String.init) == [

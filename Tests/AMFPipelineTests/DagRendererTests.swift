@@ -9,7 +9,7 @@ import Testing
   static func graph() throws -> StageGraph { try StageGraph(ScheduleTests.diamond) }
 
   @Test func text() throws {
-    #expect(try DagRenderer.render(Self.graph(), name: "m", format: "text") == """
+    #expect(try DagRenderer.render(Self.graph(), name: "m", format: .text) == """
       a
       b
           x ← a.out
@@ -19,13 +19,13 @@ import Testing
           x ← b.out
           y ← c.out
       """)
-    // Any other format name falls back to text.
-    #expect(try DagRenderer.render(Self.graph(), name: "m", format: "txt")
-      == DagRenderer.render(Self.graph(), name: "m", format: "text"))
+    // The formats are a closed set: a name outside it is not a format.
+    #expect(DagFormat(rawValue: "txt") == nil)
+    #expect(DagFormat.allCases.map(\.rawValue) == ["text", "dot", "mermaid", "json"])
   }
 
   @Test func dot() throws {
-    #expect(try DagRenderer.render(Self.graph(), name: "study", format: "dot") == """
+    #expect(try DagRenderer.render(Self.graph(), name: "study", format: .dot) == """
       digraph "study" {
         rankdir=LR;
         node [shape=box, fontname="Helvetica"];
@@ -42,7 +42,7 @@ import Testing
   }
 
   @Test func mermaid() throws {
-    #expect(try DagRenderer.render(Self.graph(), name: "m", format: "mermaid") == """
+    #expect(try DagRenderer.render(Self.graph(), name: "m", format: .mermaid) == """
       graph LR
         n0["a"]
         n1["b"]
@@ -60,7 +60,7 @@ import Testing
     let folder = try TemporaryDirectory("amf-dag")
     defer { folder.remove() }
     let graph = try StageGraph(TestPlans.chain(seeds: [0, 1], rounds: 2))
-    let text = try DagRenderer.render(graph, name: "chain", format: "json")
+    let text = try DagRenderer.render(graph, name: "chain", format: .json)
     #expect(text.hasPrefix("{\n  \"name\" : \"chain\",\n  \"runs\" : [\n"))
     let url = folder.file("chain.plan.json")
     try Data(text.utf8).write(to: url)

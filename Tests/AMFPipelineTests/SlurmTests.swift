@@ -192,12 +192,12 @@ final class FakeSlurm: SlurmClient, @unchecked Sendable {
     let monitor = SlurmMonitor(graph: try StageGraph(fixture.runs), store: fixture.store, lockURL: fixture.lockURL,
                                client: fixture.slurm)
     let statuses = try monitor.statuses()
-    #expect(statuses["finetune/seed-0/round-1"]?.state == "failed")
+    #expect(statuses["finetune/seed-0/round-1"]?.state == .failed)
     #expect(statuses["finetune/seed-0/round-1"]?.detail.contains("exit code 3") == true)
-    #expect(statuses["evaluate/seed-0/round-1"]?.state == "cancelled")
-    #expect(statuses["report"]?.state == "cancelled")
-    #expect(statuses["select/seed-0/round-2"]?.state == "submitted")
-    #expect(statuses["pretrain/seed-1"]?.state == "done")
+    #expect(statuses["evaluate/seed-0/round-1"]?.state == .cancelled)
+    #expect(statuses["report"]?.state == .cancelled)
+    #expect(statuses["select/seed-0/round-2"]?.state == .submitted)
+    #expect(statuses["pretrain/seed-1"]?.state == .done)
     #expect(statuses["finetune/seed-0/round-1"]?.jobID == failedID)
 
     fixture.runner.failing = []
@@ -311,20 +311,22 @@ final class FakeSlurm: SlurmClient, @unchecked Sendable {
 
   /// `status`'s reading of a job from its state file and `squeue`.
   @Test func jobStatusClassification() {
-    func state(_ record: RunStatus?, _ queued: String?, _ reason: String = "") -> String {
+    func state(_ record: RunStatus?, _ queued: String?, _ reason: String = "") -> SlurmMonitor.JobPhase {
       SlurmMonitor.classify(
         record: record.map { SlurmJobRecord(run: "r", status: $0, host: "h", detail: "d") },
         queued: queued.map { SlurmJobState(state: $0, reason: reason) }, jobID: "1", submission: "s", log: "l"
       ).state
     }
-    #expect(state(nil, "PENDING", "Dependency") == "pending")
-    #expect(state(nil, "PENDING", "DependencyNeverSatisfied") == "cancelled")
-    #expect(state(.running, "RUNNING") == "running")
-    #expect(state(.failed, "FAILED") == "failed")
-    #expect(state(.succeeded, nil) == "done")
-    #expect(state(nil, "CANCELLED") == "cancelled")
-    #expect(state(nil, "TIMEOUT") == "failed")
-    #expect(state(.running, nil) == "failed")
-    #expect(state(nil, nil) == "submitted")
+    #expect(state(nil, "PENDING", "Dependency") == .pending)
+    #expect(state(nil, "PENDING", "DependencyNeverSatisfied") == .cancelled)
+    #expect(state(.running, "RUNNING") == .running)
+    #expect(state(.failed, "FAILED") == .failed)
+    #expect(state(.succeeded, nil) == .done)
+    #expect(state(nil, "CANCELLED") == .cancelled)
+    #expect(state(nil, "TIMEOUT") == .failed)
+    #expect(state(.running, nil) == .failed)
+    #expect(state(nil, nil) == .submitted)
+    #expect(state(nil, "SUSPENDED") == .other("suspended"))
+    #expect("\(SlurmMonitor.JobPhase.other("suspended"))" == "suspended" && "\(SlurmMonitor.JobPhase.done)" == "done")
   }
 }

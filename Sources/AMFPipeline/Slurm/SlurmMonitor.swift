@@ -18,16 +18,15 @@ public struct SlurmMonitor: Sendable {
 
   /// One stage run's job as last submitted.
   public struct JobStatus: Equatable, Sendable {
-    /// `pending`, `running`, `failed`, `cancelled`, `done` or `submitted` (Slurm no longer lists the
-    /// job and it left no result: cancelled before it started, or lost).
-    public var state: String
+    /// Where the job stands.
+    public var state: JobPhase
     public var jobID: String
     public var submission: String
     /// Slurm's reason for a pending job, the failure, or the log.
     public var detail: String
 
     /// Creates a status.
-    public init(state: String, jobID: String, submission: String, detail: String) {
+    public init(state: JobPhase, jobID: String, submission: String, detail: String) {
       self.state = state
       self.jobID = jobID
       self.submission = submission
@@ -63,36 +62,58 @@ public struct SlurmMonitor: Sendable {
     return result
   }
 
+  /// Where one stage run's job stands, as `status` shows it.
+  public enum JobPhase: Hashable, Sendable, CustomStringConvertible {
+    case pending, running, failed, cancelled, done
+    /// Slurm no longer lists the job and it left no result: cancelled before it started, or lost.
+    case submitted
+    /// A Slurm state this tool does not classify (e.g. `suspended`), lower-cased.
+    case other(String)
+
+    /// The word `status` prints.
+    public var description: String {
+      switch self {
+      case .pending: "pending"
+      case .running: "running"
+      case .failed: "failed"
+      case .cancelled: "cancelled"
+      case .done: "done"
+      case .submitted: "submitted"
+      case .other(let state): state
+      }
+    }
+  }
+
   /// One job's status from its state file and its queue entry.
   static func classify(record: SlurmJobRecord?, queued: SlurmJobState?, jobID: String, submission: String,
                        log: String) -> JobStatus {
-    func status(_ state: String, _ detail: String) -> JobStatus {
+    func status(_ state: JobPhase, _ detail: String) -> JobStatus {
       JobStatus(state: state, jobID: jobID, submission: submission, detail: detail)
     }
     if let record {
       switch record.status {
-      case .succeeded, .reused: return status("done", record.detail)
-      case .failed: return status("failed", "\(record.detail) (job log \(log))")
+      case .succeeded, .reused: return status(.done, record.detail)
+      case .failed: return status(.failed, "\(record.detail) (job log \(log))")
       case .running: break
       }
     }
     if let queued {
       switch queued.state {
       case "PENDING":
-        if queued.reason == "DependencyNeverSatisfied" { return status("cancelled", "a job it depends on failed") }
-        return status("pending", queued.reason)
-      case "RUNNING", "CONFIGURING", "COMPLETING": return status("running", record?.host ?? "")
-      case "CANCELLED": return status("cancelled", record == nil ? "before it started" : "while running")
-      case "COMPLETED": return status("done", "")
-      case "TIMEOUT": return status("failed", "time limit reached (raise --slurm-time; job log \(log))")
-      case "OUT_OF_MEMORY": return status("failed", "out of memory (raise --slurm-mem; job log \(log))")
+        if queued.reason == "DependencyNeverSatisfied" { return status(.cancelled, "a job it depends on failed") }
+        return status(.pending, queued.reason)
+      case "RUNNING", "CONFIGURING", "COMPLETING": return status(.running, record?.host ?? "")
+      case "CANCELLED": return status(.cancelled, record == nil ? "before it started" : "while running")
+      case "COMPLETED": return status(.done, "")
+      case "TIMEOUT": return status(.failed, "time limit reached (raise --slurm-time; job log \(log))")
+      case "OUT_OF_MEMORY": return status(.failed, "out of memory (raise --slurm-mem; job log \(log))")
       case "NODE_FAIL", "BOOT_FAIL", "PREEMPTED", "FAILED", "DEADLINE":
-        return status("failed", "\(queued.state.lowercased()) (job log \(log))")
-      default: return status(queued.state.lowercased(), queued.reason)
+        return status(.failed, "\(queued.state.lowercased()) (job log \(log))")
+      default: return status(.other(queued.state.lowercased()), queued.reason)
       }
     }
-    if record?.status == .running { return status("failed", "the job ended without a result (job log \(log))") }
-    return status("submitted", "no longer queued and never started: cancelled, or its dependency failed")
+    if record?.status == .running { return status(.failed, "the job ended without a result (job log \(log))") }
+    return status(.submitted, "no longer queued and never started: cancelled, or its dependency failed")
   }
 
   /// Cancels every still-queued or running job of this manifest's submissions; returns their ids.
