@@ -74,11 +74,18 @@ public struct RunCommand: AsyncParsableCommand {
     }
     let summary: RunSummary
     do {
+      let terminal = TerminalLine.isTerminal ? TerminalLine() : nil
       let executor = try session.executor(stageExecutable: stageExecutable) { line in
-        FileHandle.standardError.write(Data("amf-pipeline: \(line)\n".utf8))
+        if let terminal { terminal.message(line) } else {
+          FileHandle.standardError.write(Data("amf-pipeline: \(line)\n".utf8))
+        }
       }
+      if let terminal { executor.progressLog = { terminal.progress($0) } }
       let signals = SignalForwarder { executor.cancel() }
-      defer { signals.stop() }
+      defer {
+        signals.stop()
+        terminal?.finish()
+      }
       summary = try await executor.run(
         states: states, previousLock: try session.lock, lockURL: session.lockURL, jobs: jobs, keepGoing: keepGoing,
         publishing: session.reportPublication)

@@ -22,7 +22,6 @@ extension Executor {
       let seconds = try await invoke(spec, key: key, inputs: inputURLs)
       let outputs = try verifiedOutputs(of: spec, key: key, planner: planner)
       markComputed(key)
-      log("done \(spec.name) in \(String(format: "%.2f", seconds)) s")
       return .success((outputs, .succeeded(seconds: seconds)))
     } catch {
       return .failure(error)

@@ -48,6 +48,9 @@ public final class Executor: @unchecked Sendable {
   public let context: RunContext
   /// Called with one human-readable line per event (start, finish, failure).
   public let log: @Sendable (String) -> Void
+  /// Where the progress lines (a run starts, a run finishes with the estimate of the time left) go instead
+  /// of `log`, when set: `amf-pipeline run` on a terminal rewrites one line with them.
+  public var progressLog: (@Sendable (String) -> Void)?
   private let state = NSLock()
   private var cancelled = false
   private var computedKeys: Set<String> = []
@@ -84,7 +87,8 @@ public final class Executor: @unchecked Sendable {
     var schedule = Schedule(graph: graph, states: states)
     // Leftovers of killed runs only matter to runs about to execute; a no-op run skips the scan.
     if schedule.total > 0 { store.recover() }
-    await launch(&schedule, jobs: max(1, jobs), keepGoing: keepGoing)
+    var progress = ProgressEstimate(kinds: schedule.waitingKinds)
+    await launch(&schedule, progress: &progress, jobs: max(1, jobs), keepGoing: keepGoing)
     schedule.skipWaiting(interrupted: isCancelled)
     // Temporaries of writers that were still being reaped when the run started are gone by now.
     if schedule.total > 0 { store.recover() }
@@ -97,7 +101,9 @@ public final class Executor: @unchecked Sendable {
 
   /// Launches the schedule's runs as their inputs become known, `jobs` at a time, until none is left,
   /// one failed (without `keepGoing`) or the run was cancelled.
-  private func launch(_ schedule: inout Schedule, jobs: Int, keepGoing: Bool) async {
+  private func launch(_ schedule: inout Schedule, progress: inout ProgressEstimate, jobs: Int, keepGoing: Bool) async {
+    let clock = ContinuousClock()
+    let start = clock.now
     await withTaskGroup(of: (ResolvedRun, Result<([String: String], RunOutcome), any Error>).self) { group in
       var running = 0
       var stopped = false
@@ -105,13 +111,37 @@ public final class Executor: @unchecked Sendable {
         while running < jobs, !stopped, !isCancelled, let next = schedule.nextLaunch() {
           let inputURLs = self.inputURLs(of: next.run.spec, finished: schedule.finished)
           running += 1
-          log("[\(schedule.started)/\(schedule.total)] \(next.run.spec.name)")
+          let elapsed = Self.seconds(clock.now - start)
+          let left = progress.secondsLeft(elapsed: elapsed).map { " · about \(ProgressEstimate.duration($0)) left" } ?? ""
+          (progressLog ?? log)("[\(schedule.started)/\(schedule.total)] \(next.run.spec.name)\(left)")
           group.addTask { (next.run, await self.execute(next.run, inputURLs: inputURLs, forced: next.forced)) }
         }
         guard running > 0, let (run, result) = await group.next() else { break }
         running -= 1
-        if !record(result, of: run, in: &schedule), !keepGoing { stopped = true }
+        let succeeded = record(result, of: run, in: &schedule)
+        report(result, of: run, progress: &progress, elapsed: Self.seconds(clock.now - start))
+        if !succeeded, !keepGoing { stopped = true }
       }
+    }
+  }
+
+  static func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+  }
+
+  /// Counts a finished run into `progress` and logs `done NAME in S s · k/N done, about T left`.
+  private func report(_ result: Result<([String: String], RunOutcome), any Error>, of run: ResolvedRun,
+                      progress: inout ProgressEstimate, elapsed: Double) {
+    guard case .success(let (_, outcome)) = result else {
+      progress.finish(kind: run.spec.kind, seconds: nil)
+      return
+    }
+    if case .succeeded(let seconds) = outcome {
+      progress.finish(kind: run.spec.kind, seconds: seconds)
+      (progressLog ?? log)(
+        "done \(run.spec.name) in \(String(format: "%.2f", seconds)) s · \(progress.summary(elapsed: elapsed))")
+    } else {
+      progress.finish(kind: run.spec.kind, seconds: nil)
     }
   }
 
