@@ -6,6 +6,9 @@ Usage: python3 Scripts/results-table.py STUDY…   (folders under Data/results/)
        python3 Scripts/results-table.py --versus MAIN STUDY…   (every arm of each STUDY against MAIN's amf,
            rebalancing and uniform, paired by seed: the investigations share π₀, expert streams and start states with
            their main study by content, so their seeds pair with its committed per-seed results)
+       python3 Scripts/results-table.py --contrast STUDY_A ARM_A BASE_A STUDY_B ARM_B BASE_B
+           (per seed, (ARM_A − BASE_A) in STUDY_A minus (ARM_B − BASE_B) in STUDY_B, with its bootstrap interval:
+           e.g. whether a fine-tuning change moves amf − uniform, not only both arms)
 """
 import random
 import csv
@@ -100,7 +103,30 @@ def versus(main_study, studies):
             print(f"| {study} | {arm} | {mean_auc:.3f} | " + " | ".join(cells) + " |")
 
 
+def contrast(study_a, arm_a, base_a, study_b, arm_b, base_b):
+    """The paired difference of two per-seed AUC differences, possibly across studies paired by content."""
+    a, b = curves_of(study_a), curves_of(study_b)
+    for curves, study, names in ((a, study_a, (arm_a, base_a)), (b, study_b, (arm_b, base_b))):
+        arms = sorted({name for name, _ in curves})
+        for name in names:
+            if name not in arms:
+                sys.exit(f"results-table: {study} has no arm '{name}'; its arms: {', '.join(arms)}")
+    seeds = sorted(seed for name, seed in a if name == arm_a)
+    first = [trapezoid_auc(a[(arm_a, s)]) - trapezoid_auc(a[(base_a, s)]) for s in seeds]
+    second = [trapezoid_auc(b[(arm_b, s)]) - trapezoid_auc(b[(base_b, s)]) for s in seeds]
+    diffs = [x - y for x, y in zip(first, second)]
+    mean, lo, hi = bootstrap(diffs)
+    m1, l1, h1 = bootstrap(first)
+    m2, l2, h2 = bootstrap(second)
+    print(f"{study_a}: {arm_a} − {base_a} {m1:+.3f} [{l1:+.3f}, {h1:+.3f}]; "
+          f"{study_b}: {arm_b} − {base_b} {m2:+.3f} [{l2:+.3f}, {h2:+.3f}]; "
+          f"difference {mean:+.3f} [{lo:+.3f}, {hi:+.3f}], larger in {sum(d > 0 for d in diffs)}/{len(diffs)} seeds")
+
+
 def main():
+    if sys.argv[1:2] == ["--contrast"] and len(sys.argv) == 8:
+        contrast(*sys.argv[2:])
+        return
     if sys.argv[1:2] == ["--versus"] and len(sys.argv) >= 4:
         versus(sys.argv[2], sys.argv[3:])
         return
