@@ -1,3 +1,4 @@
+import AMFStudy
 import AMFArtifacts
 import AMFCore
 import AMFEnvironments
@@ -47,6 +48,7 @@ public enum ExitStatus {
     case SlurmError.badSetting, SlurmError.unknownRun: usage
     case is SlurmError: dataError
     case is ManifestError: dataError
+    case is ArmParams.Failure: usage
     case is DecodingError: dataError
     case StageError.unavailable: unavailable
     case StageError.computationFailed: software

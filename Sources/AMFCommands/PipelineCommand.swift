@@ -16,7 +16,7 @@ public struct PipelineCommand: AsyncParsableCommand {
       \(ParameterChoices.text(ParameterChoices.all.filter(\.inManifests)))
       """,
     subcommands: [
-      RunCommand.self, StatusCommand.self, DagCommand.self, ShowCommand.self, VerifyCommand.self, GCCommand.self,
+      RunCommand.self, StatusCommand.self, DagCommand.self, ParamsCommand.self, ShowCommand.self, VerifyCommand.self, GCCommand.self,
       ArchiveCommand.self, CancelCommand.self, JobCommand.self, StageGroupCommand.self, VersionCommand.self,
     ])
 

@@ -41,9 +41,6 @@ public enum ParameterChoices {
     Choice("select.strategy", StrategyID.self, "the selection rule (AMF.md §2.3)"),
     Choice("select.is_variance", ImportanceVariance.self, "the variance of the importance ratio (AMF.md §2.2)"),
     Choice(
-      "importance.is_variance", ImportanceVariance.self, "the variance of the importance ratio (AMF.md §2.2)",
-      inManifests: false),
-    Choice(
       "select.batch_conditioning", BatchConditioning.self,
       "what the greedy batch conditions on after a pick (AMF.md §2.4)"),
     Choice("finetune.mitigation", Mitigation.self, "forgetting mitigation (AMF.md §5)"),
@@ -56,7 +53,9 @@ public enum ParameterChoices {
       let parts = key.split(separator: ".").map(String.init)
       return parts.indices.map { parts[...$0].joined(separator: ".") }
     })
-    return all.filter { sections.contains($0.section) }
+    // The choice's own key must be among the keys (or a section of them, e.g. `scenario`), so the embed
+    // stage, which reads select.is_* but not select.strategy, lists only what it reads.
+    return all.filter { sections.contains($0.section) && sections.contains($0.key) }
   }
 
   /// Two lines per choice, `  key: a | b | c` and its meaning indented below (short enough for an 80-column

@@ -137,9 +137,13 @@ public enum StageDriver {
         throw StageError.unreadableParamsFile(path: path, reason: "cannot be read (\(error.localizedDescription))")
       }
     }
+    if request.params.contains(where: { $0.hasPrefix("importance.") }) {
+      FileHandle.standardError.write(Data(
+        "\(S.kind.executableName): --param importance.* is deprecated; write select.* (the same key as in manifests)\n".utf8))
+    }
     let document = try ParamsResolver.merged(
       fileText: fileText, filePath: request.paramsFile ?? "", overrides: request.params)
-    return try ParamsResolver.decode(S.Params.self, from: document)
+    return try ParamsResolver.decode(S.Params.self, from: try PipelineParams.project(document, for: S.kind))
   }
 
   /// `--output` arguments as (role, file) pairs in `roles` order.
@@ -228,9 +232,13 @@ public enum StageDriver {
   /// The `--help` text of `stage`'s parameters: every key with its default, then each variant's extra or
   /// changed keys under its condition.
   public static func parameterHelp<S: Stage>(_: S.Type) -> String {
-    guard let defaults = try? ParamsResolver.flattened(S.defaultParams) else { return "" }
+    // The embed stage records its importance settings as `importance.*`; users write them as `select.*`.
+    func named(_ lines: [(key: String, value: String)]) -> [(key: String, value: String)] {
+      lines.map { ($0.key.hasPrefix("importance.") ? "select." + $0.key.dropFirst("importance.".count) : $0.key, $0.value) }
+    }
+    guard let defaults = (try? ParamsResolver.flattened(S.defaultParams)).map(named) else { return "" }
     let variants = S.parameterVariants.compactMap { variant in
-      (try? ParamsResolver.flattened(variant.params)).map { (variant.condition, $0) }
+      (try? ParamsResolver.flattened(variant.params)).map { (variant.condition, named($0)) }
     }
     let keys = defaults.map(\.key) + variants.flatMap { $0.1.map(\.key) }
     let width = min(40, (keys.map(\.count).max() ?? 0) + 2)

@@ -94,7 +94,11 @@ import Testing
 
   @Test func everyStageListsTheChoicesOfItsSections() {
     #expect(EmbedCommand.helpMessage(columns: 200).contains("embed.kind: loss_gradient | nll_gradient | last_layer | dropout"))
-    #expect(EmbedCommand.helpMessage(columns: 200).contains("importance.is_variance: noise | predictive"))
+    // One name per concept (issue #22): embed lists its importance settings as select.*, and only those.
+    #expect(EmbedCommand.helpMessage(columns: 200).contains("select.is_variance: noise | predictive"))
+    #expect(EmbedCommand.helpMessage(columns: 200).contains("  select.is_clip "))
+    #expect(!EmbedCommand.helpMessage(columns: 200).contains("importance."))
+    #expect(!EmbedCommand.helpMessage(columns: 200).contains("select.strategy"))
     #expect(FinetuneCommand.helpMessage(columns: 200).contains("finetune.mitigation: isolation | adaptive_prior | none"))
     #expect(!EvaluateCommand.helpMessage(columns: 200).contains("select.strategy"))
   }
