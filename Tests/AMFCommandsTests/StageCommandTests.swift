@@ -95,7 +95,7 @@ import Testing
   @Test func everyStageListsTheChoicesOfItsSections() {
     #expect(EmbedCommand.helpMessage(columns: 200).contains("embed.kind: loss_gradient | nll_gradient | last_layer | dropout"))
     #expect(EmbedCommand.helpMessage(columns: 200).contains("importance.is_variance: noise | predictive"))
-    #expect(FinetuneCommand.helpMessage(columns: 200).contains("finetune.mitigation: isolation | adaptive_prior | none"))
+    #expect(FinetuneCommand.helpMessage(columns: 200).contains("finetune.mitigation: isolation | adaptive_prior | none | task_isolation"))
     #expect(!EvaluateCommand.helpMessage(columns: 200).contains("select.strategy"))
   }
 }

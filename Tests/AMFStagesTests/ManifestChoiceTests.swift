@@ -27,7 +27,7 @@ import Testing
     #expect(try decodeSection(Mitigation.self, #""none""#) == .disabled)
     #expect(try decodeSection(Mitigation.self, #""adaptive_prior""#) == .adaptivePrior)
     #expect(try decodeSection(MinibatchBalance.self, #""tasks""#) == .tasks)
-    #expect(Mitigation.allCases.map(\.rawValue) == ["isolation", "adaptive_prior", "none"])
+    #expect(Mitigation.allCases.map(\.rawValue) == ["isolation", "adaptive_prior", "none", "task_isolation"])
     #expect(MinibatchBalance.allCases.map(\.rawValue) == ["steps", "tasks"])
   }
 
