@@ -7,7 +7,7 @@ import Testing
 @Suite struct ManifestChoiceTests {
   @Test func anUnknownMitigationListsEveryValueAndTheClosest() {
     #expect(sectionFailure(FinetuneSettings.self, #"{"mitigation": "adaptive-prior"}"#)
-      == "mitigation: 'adaptive-prior' is not one of isolation, adaptive_prior, none; did you mean 'adaptive_prior'?")
+      == "mitigation: 'adaptive-prior' is not one of isolation, adaptive_prior, none, task_isolation; did you mean 'adaptive_prior'?")
   }
 
   @Test func farOffValuesGetNoSuggestion() throws {
