@@ -9,6 +9,8 @@ public enum PolicyCheckpoint: Sendable {
   case mlp(MLPPolicy<Float>)
   /// π₀ for tasks without data, the fine-tuned MLP for the others (`isolation`).
   case isolation(IsolatedMLPPolicy<Float>)
+  /// π₀ for tasks without data, each demonstrated task its own fine-tuned MLP (`task_isolation`).
+  case taskIsolation(TaskIsolatedMLPPolicy<Float>)
   /// π₀ and the fine-tuned MLP mixed per task (`adaptive_prior`).
   case adaptivePrior(AdaptivePriorPolicy<Float>)
   /// An exact GP policy.
@@ -19,6 +21,7 @@ public enum PolicyCheckpoint: Sendable {
     switch self {
     case .mlp(let policy): policy
     case .isolation(let policy): policy
+    case .taskIsolation(let policy): policy
     case .adaptivePrior(let policy): policy
     case .gp(let policy): policy
     }
@@ -29,6 +32,7 @@ public enum PolicyCheckpoint: Sendable {
     switch self {
     case .mlp(let policy): policy
     case .isolation(let policy): policy
+    case .taskIsolation(let policy): policy
     case .adaptivePrior(let policy): policy
     case .gp: nil
     }
@@ -64,6 +68,7 @@ public enum PolicyCheckpoint: Sendable {
       case .plain: self = .mlp(try MLPPolicy(artifactContent: content, file: file))
       case .isolation: self = .isolation(try IsolatedMLPPolicy(artifactContent: content, file: file))
       case .adaptivePrior: self = .adaptivePrior(try AdaptivePriorPolicy(artifactContent: content, file: file))
+      case .taskIsolation: self = .taskIsolation(try TaskIsolatedMLPPolicy(artifactContent: content, file: file))
       }
     case nil:
       throw ArtifactError.invalidValue(
@@ -83,6 +88,7 @@ public enum PolicyCheckpoint: Sendable {
     switch self {
     case .mlp(let policy): try policy.artifactContent()
     case .isolation(let policy): try policy.artifactContent()
+    case .taskIsolation(let policy): try policy.artifactContent()
     case .adaptivePrior(let policy): try policy.artifactContent()
     case .gp(let policy): try policy.artifactContent()
     }

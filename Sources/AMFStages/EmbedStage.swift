@@ -214,7 +214,7 @@ public enum EmbedStage: Stage {
   {
     let (observations, features) = (batch.observations, batch.taskFeatures)
     switch checkpoint {
-    case .mlp, .isolation, .adaptivePrior:
+    case .mlp, .isolation, .taskIsolation, .adaptivePrior:
       guard let policy = checkpoint.mlpPolicy else { throw StageError.computationFailed(reason: "no MLP policy") }
       var generator = seed.generator("embed/round-\(params.round)/dropout")
       let result = try policy.embeddings(

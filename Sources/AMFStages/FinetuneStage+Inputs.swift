@@ -16,7 +16,7 @@ extension FinetuneStage {
     switch try PolicyCheckpoint(artifactContent: artifact.content, file: file) {
     case .mlp(let policy): prior = .mlp(policy)
     case .gp(let policy): prior = .gp(policy)
-    case .isolation, .adaptivePrior:
+    case .isolation, .taskIsolation, .adaptivePrior:
       throw ArtifactError.invalidValue(
         file: file, object: "attribute architecture (variant)",
         reason: "is a fine-tuned policy; fine-tuning restarts from π₀ every round: pass the pretrain stage's policy")

@@ -12,7 +12,8 @@ extension FinetuneStage {
   /// * GP π₀: conditioned on those demonstrations' steps (after its own pre-training data).
   /// * MLP π₀: `finetune.steps` (or `steps_per_demonstration` × |D| when larger) of behaviour cloning from π₀'s weights, batches from
   ///   `seed.derived("finetune/round-r/policy")`, with `finetune.mitigation`: `isolation` (tasks without a
-  ///   collected demo act with π₀), `adaptive_prior` (per-task mixing with the frozen π₀), `none`.
+  ///   collected demo act with π₀), `adaptive_prior` (per-task mixing with the frozen π₀), `none`, or
+  ///   `task_isolation` (one network per demonstrated task c, batches from that stream's `derived("task-c")`).
   ///
   /// Edge cases: no `round_*` demonstration throws `StageError.computationFailed`; a non-finite loss throws
   /// `PolicyError.diverged` (nothing is written).
@@ -40,24 +41,27 @@ extension FinetuneStage {
       let data = try BehaviorCloningData(
         observations: rows.observations, taskFeatures: rows.taskFeatures, actions: rows.actions)
       return try fineTuneMLP(
-        mlp, on: data, tasks: Set(collected.demonstrations.map(\.task)), rowGroups: taskRowGroups(collected),
+        mlp, on: data, tasks: Set(collected.demonstrations.map(\.task)), taskRows: taskRows(collected),
         steps: try params.finetune.steps(forDemonstrations: collected.demonstrations.count), params: params, priorHash: priorHash, environment: environment, seed: seed, progress: progress)
     }
   }
 
   /// The training rows of each demonstrated task, ascending by task (rows in `TrainingRows` order).
-  static func taskRowGroups(_ set: DemonstrationSet) -> [[Int]] {
+  static func taskRowGroups(_ set: DemonstrationSet) -> [[Int]] { taskRows(set).map(\.rows) }
+
+  /// Each demonstrated task with its training rows, ascending by task (rows in `TrainingRows` order).
+  static func taskRows(_ set: DemonstrationSet) -> [(task: Int, rows: [Int])] {
     var groups: [Int: [Int]] = [:]
     var row = 0
     for demo in set.demonstrations {
       groups[demo.task, default: []] += Array(row..<(row + demo.stepCount))
       row += demo.stepCount
     }
-    return groups.sorted { $0.key < $1.key }.map(\.value)
+    return groups.sorted { $0.key < $1.key }.map { (task: $0.key, rows: $0.value) }
   }
 
   private static func fineTuneMLP(
-    _ prior: MLPPolicy<Float>, on data: BehaviorCloningData<Float>, tasks: Set<Int>, rowGroups: [[Int]],
+    _ prior: MLPPolicy<Float>, on data: BehaviorCloningData<Float>, tasks: Set<Int>, taskRows: [(task: Int, rows: [Int])],
     steps: Int, params: FinetuneParams, priorHash: String, environment: any TaskEnvironment, seed: Seed, progress: StageProgress
   ) throws -> PolicyCheckpoint {
     let settings = params.finetune
@@ -67,7 +71,7 @@ extension FinetuneStage {
     case .isolation, .disabled:
       var trainer = try BehaviorCloningTrainer(
         initial: prior, data: data, settings: network, seed: stream,
-        rowGroups: settings.balance == .tasks ? rowGroups : nil)
+        rowGroups: settings.balance == .tasks ? taskRows.map(\.rows) : nil)
       try train(steps, progress: progress) { steps in
         try trainer.train(steps: steps)
         return trainer.losses.last
@@ -75,6 +79,10 @@ extension FinetuneStage {
       guard settings.mitigation == .isolation else { return .mlp(trainer.policy) }
       let withData = featureMatrix(tasks.sorted(), environment: environment)
       return .isolation(IsolatedMLPPolicy(prior: prior, fineTuned: trainer.policy, tasksWithData: withData))
+    case .taskIsolation:
+      return .taskIsolation(
+        try fineTunePerTask(prior, on: data, taskRows: taskRows, steps: steps, settings: network, stream: stream,
+                            progress: progress))
     case .adaptivePrior:
       var data = data
       if settings.priorRehearsal > 0 {
@@ -97,6 +105,25 @@ extension FinetuneStage {
         return trainer.losses.last
       }
       return .adaptivePrior(trainer.policy)
+    }
+  }
+
+  /// `task_isolation`: one copy of π₀ per demonstrated task c, trained for `steps` steps on c's rows alone with
+  /// batches from `stream.derived("task-c")` (`TaskIsolatedMLPPolicy.taskSeed`), ascending by c; one training
+  /// per demonstrated task, so the time grows with their number.
+  private static func fineTunePerTask(
+    _ prior: MLPPolicy<Float>, on data: BehaviorCloningData<Float>, taskRows: [(task: Int, rows: [Int])],
+    steps: Int, settings: BehaviorCloningSettings, stream: Seed, progress: StageProgress
+  ) throws -> TaskIsolatedMLPPolicy<Float> {
+    let tasks = try taskRows.map { entry in
+      TaskDemonstrations(task: entry.task, data: try data.selectingRows(entry.rows))
+    }
+    progress.log("task isolation: one network per demonstrated task, tasks \(tasks.map(\.task))")
+    return try TaskIsolatedMLPPolicy.fineTuning(
+      prior, tasks: tasks, steps: steps, settings: settings, seed: stream, chunk: progressInterval
+    ) { task, done, loss in
+      progress.update(
+        "task \(task) step", step: done, of: steps, detail: "loss \(loss.map { String(format: "%.4f", $0) } ?? "–")")
     }
   }
 

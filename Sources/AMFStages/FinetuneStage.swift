@@ -15,7 +15,8 @@ import AMFPolicy
 /// * request n of task c, n = the task's `round_*` demos in D_r plus its earlier picks this round, rolls
 ///   the expert out from `seed.derived("expert/task-c/request-n")` (start state and expert noise), so every
 ///   arm that asks for task c the n-th time gets the same demonstration;
-/// * MLP fine-tuning batches from `seed.derived("finetune/round-r/policy")` (the weights start from π₀'s).
+/// * MLP fine-tuning batches from `seed.derived("finetune/round-r/policy")` (the weights start from π₀'s);
+///   under `task_isolation`, task c's network draws from that stream's `derived("task-c")`.
 /// Fine-tuning uses only demonstrations whose source is `round_*` (never pre-training data) and restarts
 /// from π₀ every round; a GP π₀ is conditioned on them instead of trained.
 public enum FinetuneStage: Stage {

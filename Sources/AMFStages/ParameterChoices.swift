@@ -58,10 +58,16 @@ public enum ParameterChoices {
     return all.filter { sections.contains($0.section) && sections.contains($0.key) }
   }
 
-  /// Two lines per choice, `  key: a | b | c` and its meaning indented below (short enough for an 80-column
-  /// terminal, where `--help` wraps).
+  /// Two lines per choice, `  key: a | b | c` and its meaning indented below, then one line per value whose
+  /// meaning `ParameterMeanings` writes down (short enough for an 80-column terminal, where `--help` wraps).
   public static func text(_ choices: [Choice]) -> String {
-    choices.map { "  \($0.key): \($0.values.joined(separator: " | "))\n      \($0.meaning)" }.joined(separator: "\n")
+    choices.map { choice in
+      let values = choice.values.compactMap { value in
+        ParameterMeanings.meaning(of: choice.key, value: value).map { "\n        \(value): \($0)" }
+      }
+      return "  \(choice.key): \(choice.values.joined(separator: " | "))\n      \(choice.meaning)" + values.joined()
+    }
+    .joined(separator: "\n")
   }
 }
 

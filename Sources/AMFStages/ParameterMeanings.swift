@@ -10,6 +10,20 @@ public enum ParameterMeanings {
     return nil
   }
 
+  /// The meaning of `value` of the enumerated `key`, where one is written down (`--help` prints it under the
+  /// key's allowed values).
+  public static func meaning(of key: String, value: String) -> String? { values[key]?[value] }
+
+  /// One short line per value, for the keys whose values need saying (each fits 80 columns after its value).
+  static let values: [String: [String: String]] = [
+    "finetune.mitigation": [
+      "isolation": "no data: π₀; data: one network tuned on all demos",
+      "adaptive_prior": "π₀ and one tuned network mixed per task by α(c)",
+      "none": "one network tuned on all demos, for every task",
+      "task_isolation": "no data: π₀; each demonstrated task: its own network",
+    ],
+  ]
+
   static let table: [String: String] = [
     "env.name": "the environment",
     "env.goals": "goals on the circle, each a task (integrator2d only)",

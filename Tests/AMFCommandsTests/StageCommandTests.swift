@@ -99,7 +99,7 @@ import Testing
     #expect(EmbedCommand.helpMessage(columns: 200).contains("  select.is_clip "))
     #expect(!EmbedCommand.helpMessage(columns: 200).contains("importance."))
     #expect(!EmbedCommand.helpMessage(columns: 200).contains("select.strategy"))
-    #expect(FinetuneCommand.helpMessage(columns: 200).contains("finetune.mitigation: isolation | adaptive_prior | none"))
+    #expect(FinetuneCommand.helpMessage(columns: 200).contains("finetune.mitigation: isolation | adaptive_prior | none | task_isolation"))
     #expect(!EvaluateCommand.helpMessage(columns: 200).contains("select.strategy"))
   }
 }

@@ -30,6 +30,7 @@ import Testing
     let cases: [(PolicyCheckpoint, String)] = [
       (.mlp(prior), "mlp"),
       (.isolation(IsolatedMLPPolicy(prior: prior, fineTuned: tuned, tasksWithData: tasks)), "isolation"),
+      (.taskIsolation(TaskIsolatedMLPPolicy(prior: prior, fineTuned: [tuned], tasksWithData: tasks)), "taskIsolation"),
       (.adaptivePrior(AdaptivePriorPolicy(prior: prior, priorContentHash: String(repeating: "0", count: 64))),
        "adaptivePrior"),
       (.gp(gp), "gp"),

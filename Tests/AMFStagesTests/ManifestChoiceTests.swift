@@ -7,7 +7,7 @@ import Testing
 @Suite struct ManifestChoiceTests {
   @Test func anUnknownMitigationListsEveryValueAndTheClosest() {
     #expect(sectionFailure(FinetuneSettings.self, #"{"mitigation": "adaptive-prior"}"#)
-      == "mitigation: 'adaptive-prior' is not one of isolation, adaptive_prior, none; did you mean 'adaptive_prior'?")
+      == "mitigation: 'adaptive-prior' is not one of isolation, adaptive_prior, none, task_isolation; did you mean 'adaptive_prior'?")
   }
 
   @Test func farOffValuesGetNoSuggestion() throws {
@@ -27,7 +27,7 @@ import Testing
     #expect(try decodeSection(Mitigation.self, #""none""#) == .disabled)
     #expect(try decodeSection(Mitigation.self, #""adaptive_prior""#) == .adaptivePrior)
     #expect(try decodeSection(MinibatchBalance.self, #""tasks""#) == .tasks)
-    #expect(Mitigation.allCases.map(\.rawValue) == ["isolation", "adaptive_prior", "none"])
+    #expect(Mitigation.allCases.map(\.rawValue) == ["isolation", "adaptive_prior", "none", "task_isolation"])
     #expect(MinibatchBalance.allCases.map(\.rawValue) == ["steps", "tasks"])
   }
 

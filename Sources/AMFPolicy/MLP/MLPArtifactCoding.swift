@@ -10,6 +10,8 @@ public enum MLPPolicyVariant: String, Codable, CaseIterable, Sendable {
   case isolation
   /// `AdaptivePriorPolicy`: π₀ and the fine-tuned network mixed per task.
   case adaptivePrior = "adaptive_prior"
+  /// `TaskIsolatedMLPPolicy`: π₀ for tasks without data, each demonstrated task its own fine-tuned network.
+  case taskIsolation = "task_isolation"
 }
 
 /// The `architecture` root attribute of an MLP policy artifact: canonical JSON of this struct.

@@ -1,6 +1,6 @@
 import AMFNumerics
 
-/// What the three MLP policies (plain, isolation, adaptive prior) share: an architecture and a batched
+/// What the MLP policies (plain, isolation, task isolation, adaptive prior) share: an architecture and a batched
 /// evaluation. Their embeddings and their `GaussianPolicy` conformance follow from those, once, here.
 public protocol MLPPolicyKind<Scalar>: Sendable {
   /// The scalar type of the networks.
@@ -28,7 +28,7 @@ public protocol MLPPolicyKind<Scalar>: Sendable {
 extension MLPPolicyKind {
   /// μ, log σ and the embedding of each row (AMF.md §2.1): z of the network that produced the row's
   /// features and σ of the acting policy (for isolation and the adaptive prior, z is the fine-tuned
-  /// network's); for `dropout`, K passes of `dropoutMeans` drawn from `rng` (untouched by the other kinds).
+  /// network's; for task isolation, the row's own task network's, π₀'s for tasks without data); for `dropout`, K passes of `dropoutMeans` drawn from `rng` (untouched by the other kinds).
   ///
   /// Shapes: `observations: (n × d)`, `taskFeatures: (n × k)` → `mean, logStd: (n × A)`, `phi`: see
   /// `MLPEmbeddings.embed` and `MLPEmbeddings.dropout`.

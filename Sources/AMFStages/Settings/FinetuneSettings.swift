@@ -2,7 +2,15 @@ import AMFCore
 
 /// Forgetting mitigation during fine-tuning (AMF.md §5).
 public enum Mitigation: String, ManifestChoice {
-  case isolation, adaptivePrior = "adaptive_prior", disabled = "none"
+  /// Tasks without data act with π₀; the others with one network fine-tuned on all demonstrations (default).
+  case isolation
+  /// π₀ and one fine-tuned network mixed per task by a learned α(c).
+  case adaptivePrior = "adaptive_prior"
+  /// One network fine-tuned on all demonstrations acts for every task.
+  case disabled = "none"
+  /// Each demonstrated task its own network fine-tuned on its demonstrations only; the others π₀ (issue #16,
+  /// H5c, a project option). Declared last so the other values keep their order.
+  case taskIsolation = "task_isolation"
 }
 
 /// How fine-tuning minibatches are drawn from the collected demonstrations.
@@ -31,7 +39,7 @@ public struct FinetuneSettings: Codable, Hashable, Sendable {
   /// (`adaptive_prior` only; 0 = AMF.md §5 as written). A project option against forgetting: see docs/stages.md.
   public var priorRehearsal = 0
   /// How minibatches weigh the demonstrated tasks (`steps`, the default, is encoded nowhere, so existing
-  /// stage keys are unchanged). `isolation` and `none` only.
+  /// stage keys are unchanged). `isolation` and `none` only (under `task_isolation` each network sees one task).
   public var balance = MinibatchBalance.steps
   /// Steps per collected demonstration (issue #16, H5): when positive, round r trains
   /// `max(steps, steps_per_demonstration × |D_r|)` steps, so every demonstration keeps its share of updates as
@@ -111,7 +119,7 @@ public struct FinetuneSettings: Codable, Hashable, Sendable {
     try requireAtMost(
       ManifestLimits.steps, stepsPerDemonstration, "steps_per_demonstration",
       "times the collected demonstrations it is a round's training steps")
-    guard balance == .steps || mitigation != .adaptivePrior else {
+    guard balance == .steps || mitigation == .isolation || mitigation == .disabled else {
       throw InvalidParameter("balance", reason: "'tasks' is implemented for isolation and none; use balance: steps")
     }
   }
