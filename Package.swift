@@ -126,7 +126,8 @@ let package = Package(
       name: "AMFCommandsTests",
       dependencies: [
         "AMFCommands", "AMFStudy", "AMFStages", "AMFReport", "AMFPipeline", "AMFEnvironments", "AMFArtifacts", "AMFCore", "AMFTestSupport",
-      ]),
+      ],
+      exclude: ["Goldens"]),
   ],
   swiftLanguageModes: [.v6]
 )
