@@ -17,7 +17,7 @@ public struct PipelineCommand: AsyncParsableCommand {
       """,
     subcommands: [
       RunCommand.self, StatusCommand.self, DagCommand.self, ShowCommand.self, VerifyCommand.self, GCCommand.self,
-      ArchiveCommand.self, CancelCommand.self, JobCommand.self, StageGroupCommand.self, VersionCommand.self,
+      ArchiveCommand.self, CancelCommand.self, ImportCommand.self, ExportCommand.self, JobCommand.self, StageGroupCommand.self, VersionCommand.self,
     ])
 
   public init() {}

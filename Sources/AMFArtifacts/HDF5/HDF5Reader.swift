@@ -5,7 +5,8 @@ import Foundation
 /// Reads a whole HDF5 file into an `ArtifactGroup` tree.
 ///
 /// Reads what this package writes and what h5py writes with the same types: IEEE float32/float64,
-/// int32, int64, uint8 (any byte order), and variable- or fixed-length strings. Any other type, a
+/// int32, int64, uint8 (any byte order), one-byte enums (h5py's booleans, read as uint8 0/1), and variable-
+/// or fixed-length strings. Any other type, a
 /// named datatype or a dangling link is an error naming the object. Attributes are read on groups
 /// only; a foreign file's dataset attributes are ignored (the artifact model has none).
 enum HDF5Reader {
