@@ -10,7 +10,7 @@ extension EnvironmentID: ExpressibleByArgument {}
 public struct ImportCommand: ParsableCommand {
   public static let configuration = CommandConfiguration(
     commandName: "import", abstract: "Import outside data as a sealed amf artifact.",
-    subcommands: [ImportDemonstrationsCommand.self])
+    subcommands: [ImportDemonstrationsCommand.self, ImportEmbeddingsCommand.self])
 
   public init() {}
 }
