@@ -127,7 +127,9 @@ let package = Package(
     .testTarget(name: "AMFSelectionTests", dependencies: ["AMFSelection", "AMFCore", "AMFNumerics", "AMFTestSupport"]),
     .testTarget(
       name: "AMFInteropTests",
-      dependencies: ["AMFInterop", "AMFArtifacts", "AMFEnvironments", "AMFCore", "AMFTestSupport"],
+      dependencies: [
+        "AMFInterop", "AMFArtifacts", "AMFEnvironments", "AMFCore", "AMFNumerics", "AMFSelection", "AMFTestSupport",
+      ],
       exclude: ["Python"]),
     .testTarget(name: "AMFPolicyTests", dependencies: ["AMFPolicy", "AMFArtifacts", "AMFTestSupport"]),
     .testTarget(

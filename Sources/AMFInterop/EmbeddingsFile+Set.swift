@@ -15,7 +15,7 @@ extension EmbeddingsFile {
     for (i, task) in poolTask.enumerated() { try checkTask(task, mu.count, "/trajectories/task[\(i)]") }
     let pool = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
     let candidates = try points("candidates", width: nil, pool: pool, taskCount: mu.count)
-    try checkContiguous(candidates)
+    try checkContiguous(candidates, ids: ids)
     let targets = try points("targets", width: candidates.width, pool: pool, taskCount: mu.count)
     let (logWeights, isWeighted) = try weights(poolTask: poolTask, taskCount: mu.count)
     let weights = (0..<mu.count).map { c in (0..<ids.count).map { Foundation.exp(logWeights[$0 * mu.count + c]) } }
@@ -77,7 +77,7 @@ extension EmbeddingsFile {
   }
 
   /// Each (task, trajectory) pair of the candidates is one contiguous run of rows (a candidate block).
-  func checkContiguous(_ points: EmbeddingSet.Points) throws(InteropError) {
+  func checkContiguous(_ points: EmbeddingSet.Points, ids: [Int]) throws(InteropError) {
     var seen = Set<[Int]>()
     for row in points.task.indices {
       let pair = [points.task[row], points.poolIndex[row]]
@@ -85,7 +85,7 @@ extension EmbeddingsFile {
       guard seen.insert(pair).inserted else {
         throw InteropError.invalidValue(
           file: file, object: "/candidates (row \(row))",
-          reason: "task \(pair[0]) with trajectory row \(pair[1]) appears in two separate runs",
+          reason: "task \(pair[0]) with trajectory \(ids[pair[1]]) appears in two separate runs",
           fix: "sort the candidate points by (task, trajectory, t)")
       }
     }

@@ -115,3 +115,39 @@ struct InteropPythonTests {
     }
   }
 }
+
+/// `examples/python/byo_embeddings.py` (NumPy and h5py only) end to end, skipped without the interop Python.
+@Suite(.enabled(if: InteropInstall.python != nil, "the interop Python is not installed: run `bash Scripts/setup.sh --interop`"))
+struct ExamplePythonTests {
+  /// The example's picks and scores, read back with h5py, are those of the same problem built in Swift from
+  /// the file it wrote.
+  @Test func theByoEmbeddingsExamplePicksWhatSwiftPicks() throws {
+    let folder = try TemporaryDirectory()
+    defer { folder.remove() }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: try #require(InteropInstall.python))
+    let script = Executables.repositoryRoot.appendingPathComponent("examples/python/byo_embeddings.py")
+    let amf = Executables.productsFolder.appendingPathComponent("amf-pipeline")
+    process.arguments = [script.path, amf.path, folder.url.path, "--json"]
+    let output = Pipe()
+    process.standardOutput = output
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    try #require(process.terminationStatus == 0)
+    let printed = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    let set = try EmbeddingSet(EmbeddingsImport.artifact(from: folder.file("byo.h5")))
+    let expected = try EmbeddingsSelection.amf(set, batch: 2, seed: 0)
+    #expect(printed["selected"] as? [Int] == expected.selected)
+    #expect(printed["selected"] as? [Int] == [0, 1])
+    // Python prints the shortest round-tripping decimals, but Foundation's JSON parser on Linux may land one
+    // ulp off; the bits are compared exactly through HDF5 in EmbeddingsImportTests.
+    let scores = try #require(printed["scores"] as? [[Double]])
+    #expect(scores.count == expected.scores.count)
+    for (row, expectedRow) in zip(scores, expected.scores) {
+      #expect(row.count == expectedRow.count)
+      for (found, want) in zip(row, expectedRow) { #expect(abs(found - want) <= 1e-12 * max(1, abs(want))) }
+    }
+    #expect(set.taskCount == 4 && set.poolCount == 8 && set.candidates.width == 8 && set.importanceWeights)
+  }
+}
