@@ -35,7 +35,13 @@ enum HDF5Reader {
       if isHDF5 < 0 {
         throw ArtifactError.unreadable(file: path, detail: HDF5Library.errorStackDescription())
       }
-      let fileID = H5Fopen(path, amf_h5f_acc_rdonly(), amf_h5p_default())
+      // No file lock: artifacts are immutable once renamed into place, and a child process spawned while this
+      // process was writing the file inherits the writer's descriptor and its flock (HDF5 opens files without
+      // O_CLOEXEC), which would otherwise make this read fail with EWOULDBLOCK until that child exits.
+      let fapl = try HDF5Library.checked(H5Pcreate(amf_h5p_file_access()), "H5Pcreate", file: path)
+      defer { H5Pclose(fapl) }
+      try HDF5Library.check(H5Pset_file_locking(fapl, false, true), "H5Pset_file_locking", file: path)
+      let fileID = H5Fopen(path, amf_h5f_acc_rdonly(), fapl)
       if fileID < 0 {
         let detail = HDF5Library.errorStackDescription()
         if detail.contains("truncated file") { throw ArtifactError.truncated(file: path, detail: detail) }
