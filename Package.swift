@@ -73,6 +73,9 @@ let package = Package(
       ],
       swiftSettings: optimizedEvenInDebug),
     .target(
+      name: "AMFInterop", dependencies: ["AMFCore", "AMFArtifacts", "AMFEnvironments"],
+      swiftSettings: optimizedEvenInDebug),
+    .target(
       name: "AMFStudy",
       dependencies: ["AMFCore", "AMFArtifacts", "AMFPipeline", "AMFSelection", "AMFReport", "AMFStages"],
       swiftSettings: optimizedEvenInDebug),
@@ -80,7 +83,8 @@ let package = Package(
       name: "AMFCommands",
       dependencies: [
         "AMFCore", "AMFNumerics", "AMFArtifacts", "AMFEnvironments", "AMFPolicy", "AMFPipeline", "AMFSelection",
-        "AMFReport", "AMFStages", "AMFStudy", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "AMFReport", "AMFStages", "AMFStudy", "AMFInterop",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
     // MARK: - Executables (one @main each)
@@ -121,6 +125,12 @@ let package = Package(
       ],
       exclude: ["Goldens"]),
     .testTarget(name: "AMFSelectionTests", dependencies: ["AMFSelection", "AMFCore", "AMFNumerics", "AMFTestSupport"]),
+    .testTarget(
+      name: "AMFInteropTests",
+      dependencies: [
+        "AMFInterop", "AMFArtifacts", "AMFEnvironments", "AMFCore", "AMFNumerics", "AMFSelection", "AMFTestSupport",
+      ],
+      exclude: ["Python"]),
     .testTarget(name: "AMFPolicyTests", dependencies: ["AMFPolicy", "AMFArtifacts", "AMFTestSupport"]),
     .testTarget(
       name: "AMFCommandsTests",

@@ -2,7 +2,9 @@
 # Installs what amf needs beside Swift: HDF5, OpenBLAS, pkg-config, h5dump and rsvg-convert (Debian/Ubuntu).
 # Idempotent: installs only what is missing, and does nothing when everything is present.
 # `--metaworld` also installs python3-venv and creates .venv-metaworld (the Meta-World bridge's Python,
-# every package pinned in Scripts/metaworld-requirements.txt); without it nothing here touches Python.
+# every package pinned in Scripts/metaworld-requirements.txt); `--interop` creates .venv-interop (h5py, NumPy,
+# gymnasium and Minari for the robomimic/Minari import-export tests and examples/python, every package
+# pinned in Scripts/interop-requirements.txt). Without either option nothing here touches Python.
 # As root it installs with apt-get; otherwise it uses passwordless sudo if there is one, and else
 # prints the exact command to run and exits 1.
 set -euo pipefail
@@ -10,14 +12,16 @@ set -euo pipefail
 # librsvg2-bin: rsvg-convert, for the PNG copies of the report plots (the SVGs are written without it).
 packages=(libhdf5-dev libopenblas-dev pkg-config hdf5-tools librsvg2-bin)
 metaworld=0
+interop=0
 for argument in "$@"; do
   case "$argument" in
     --metaworld) metaworld=1 ;;
-    *) printf 'setup: unknown option %s (the only option is --metaworld)\n' "$argument" >&2; exit 2 ;;
+    --interop) interop=1 ;;
+    *) printf 'setup: unknown option %s (the options are --metaworld and --interop)\n' "$argument" >&2; exit 2 ;;
   esac
 done
 # python3-venv: Debian's python3 has no ensurepip without it.
-if [ "$metaworld" -eq 1 ]; then packages+=(python3 python3-venv); fi
+if [ "$metaworld" -eq 1 ] || [ "$interop" -eq 1 ]; then packages+=(python3 python3-venv); fi
 
 say() { printf 'setup: %s\n' "$*" >&2; }
 
@@ -67,19 +71,28 @@ fi
 say "ready: swift $(swift --version 2>/dev/null | sed -n 's/.*Swift version \([0-9.]*\).*/\1/p' | head -n 1)," \
   "hdf5 $(pkg-config --modversion hdf5), openblas $(pkg-config --modversion openblas)"
 
-if [ "$metaworld" -eq 1 ]; then
-  root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-  venv="$root/.venv-metaworld"
-  requirements="$root/Scripts/metaworld-requirements.txt"
-  stamp="$venv/.requirements"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# make_venv NAME REQUIREMENTS LABEL: (re)creates $root/NAME with exactly the pinned packages, unless it is
+# already made from the same requirements file.
+make_venv() {
+  local venv="$root/$1" requirements="$root/$2" label=$3
+  local stamp="$venv/.requirements"
   if [ -x "$venv/bin/python" ] && cmp -s "$requirements" "$stamp"; then
-    say "Meta-World: $venv is up to date"
+    say "$label: $venv is up to date"
   else
-    say "Meta-World: creating $venv (about 20 s)"
+    say "$label: creating $venv"
     rm -rf "$venv"
     python3 -m venv "$venv"
     "$venv/bin/pip" install --quiet --disable-pip-version-check --no-deps -r "$requirements"
     cp "$requirements" "$stamp"
   fi
-  "$venv/bin/python" -c 'import metaworld, mujoco; print("setup: Meta-World ready: mujoco", mujoco.__version__)' >&2
+}
+
+if [ "$metaworld" -eq 1 ]; then
+  make_venv .venv-metaworld Scripts/metaworld-requirements.txt Meta-World
+  "$root/.venv-metaworld/bin/python" -c 'import metaworld, mujoco; print("setup: Meta-World ready: mujoco", mujoco.__version__)' >&2
+fi
+if [ "$interop" -eq 1 ]; then
+  make_venv .venv-interop Scripts/interop-requirements.txt interop
+  "$root/.venv-interop/bin/python" -c 'import h5py, minari; print("setup: interop ready: minari", minari.__version__, "h5py", h5py.__version__)' >&2
 fi

@@ -2,6 +2,7 @@ import AMFStudy
 import AMFArtifacts
 import AMFCore
 import AMFEnvironments
+import AMFInterop
 import AMFPipeline
 import AMFPolicy
 import AMFSelection
@@ -54,6 +55,7 @@ public enum ExitStatus {
     case StageError.computationFailed: software
     case let error as StageError: error.isUsageError ? usage : dataError
     case is EnvironmentError: dataError
+    case is InteropError: dataError
     case is SelectionError: dataError
     case is InvalidParameter: dataError
     case PolicyError.diverged: software

@@ -16,8 +16,9 @@ public struct PipelineCommand: AsyncParsableCommand {
       \(ParameterChoices.text(ParameterChoices.all.filter(\.inManifests)))
       """,
     subcommands: [
-      RunCommand.self, StatusCommand.self, DagCommand.self, ParamsCommand.self, ShowCommand.self, VerifyCommand.self, GCCommand.self,
-      ArchiveCommand.self, CancelCommand.self, JobCommand.self, StageGroupCommand.self, VersionCommand.self,
+      RunCommand.self, StatusCommand.self, DagCommand.self, ParamsCommand.self, ShowCommand.self, VerifyCommand.self,
+      GCCommand.self, ArchiveCommand.self, CancelCommand.self, ImportCommand.self, ExportCommand.self, JobCommand.self,
+      StageGroupCommand.self, VersionCommand.self,
     ])
 
   public init() {}

@@ -60,6 +60,7 @@ public enum ParameterMeanings {
     "batch": "B, the tasks picked per round",
     "round": "the round r (0 evaluates π₀)",
     "task_count": "|C|, the candidate tasks",
+    "target_weights": "μ as task_count weights, instead of the scenario's (bring-your-own embeddings)",
     "policy": "the policy family of π₀ (GP policies condition instead of training)",
     "finetune.steps": "training steps per round, restarting from π₀",
     "finetune.mitigation": "forgetting mitigation",

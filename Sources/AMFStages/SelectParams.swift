@@ -15,9 +15,12 @@ public struct SelectParams: Codable, Hashable, Sendable {
   public var taskCount: Int
   /// The scenario (targets μ).
   public var scenario: TaskScenario
+  /// μ given explicitly (bring-your-own embeddings, docs/BYO-EMBEDDINGS.md), overriding the scenario's; nil
+  /// (the default) is left out of the canonical params, so existing keys do not change. Shapes: (task_count).
+  public var targetWeights: [Double]?
 
   enum CodingKeys: String, CodingKey, CaseIterable {
-    case select, batch, round, taskCount = "task_count", scenario
+    case select, batch, round, taskCount = "task_count", scenario, targetWeights = "target_weights"
   }
 
   /// Creates params.
@@ -42,6 +45,7 @@ public struct SelectParams: Codable, Hashable, Sendable {
     round = try c.decodeIfPresent(Int.self, forKey: .round) ?? round
     taskCount = try c.decodeIfPresent(Int.self, forKey: .taskCount) ?? taskCount
     scenario = try c.decodeIfPresent(TaskScenario.self, forKey: .scenario) ?? scenario
+    targetWeights = try c.decodeIfPresent([Double].self, forKey: .targetWeights)
     try decoder.validating {
       try requireAtLeast(1, batch, "batch")
       try requireAtMost(
@@ -50,6 +54,12 @@ public struct SelectParams: Codable, Hashable, Sendable {
       try requireRound(round, minimum: 1)
       try requireAtLeast(1, taskCount, "task_count")
       try requireAtMost(ManifestLimits.tasks, taskCount, "task_count", "kernels and weights are tasks × pool")
+      if let mu = targetWeights {
+        guard mu.count == taskCount, mu.allSatisfy({ $0 >= 0 && $0.isFinite }), abs(mu.reduce(0, +) - 1) < 1e-6 else {
+          throw InvalidParameter(
+            "target_weights", reason: "must be task_count = \(taskCount) weights ≥ 0 summing to 1, found \(mu)")
+        }
+      }
     }
   }
 }

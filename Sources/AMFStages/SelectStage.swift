@@ -59,9 +59,10 @@ public enum SelectStage: Stage {
     return [StageOutput(role: "selection", kind: .selection, content: try record.contentGroup())]
   }
 
-  /// Candidates and μ from the scenario (`TaskScenario.targetWeights`): all tasks are candidates, μ is uniform
-  /// on the scenario's targets.
+  /// Candidates and μ: all tasks are candidates; μ is `target_weights` when given, else uniform on the
+  /// scenario's targets (`TaskScenario.targetWeights`).
   static func plan(_ params: SelectParams) throws -> (candidates: [Int], targetWeights: [Double]) {
+    if let mu = params.targetWeights { return (Array(0..<params.taskCount), mu) }
     do {
       return (Array(0..<params.taskCount), try params.scenario.targetWeights(taskCount: params.taskCount))
     } catch let error as EnvironmentError {

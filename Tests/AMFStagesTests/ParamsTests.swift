@@ -120,6 +120,18 @@ import Testing
     #expect(try decodeSection(ReportParams.self, "{}").arms.isEmpty)
   }
 
+  /// μ given explicitly (bring-your-own embeddings): omitted from the canonical params when unset, so the
+  /// keys of every existing select run are unchanged; checked against task_count when set.
+  @Test func explicitTargetWeightsAreOptionalAndChecked() throws {
+    #expect(try !CanonicalJSON.string(SelectParams()).contains("target_weights"))
+    let select = try decodeSection(SelectParams.self, #"{"task_count": 3, "target_weights": [0.5, 0, 0.5]}"#)
+    #expect(select.targetWeights == [0.5, 0, 0.5])
+    #expect(try SelectStage.plan(select).targetWeights == [0.5, 0, 0.5])
+    #expect(try CanonicalJSON.string(select).contains(#""target_weights":[0.5,0,0.5]"#))
+    #expect(sectionFailure(SelectParams.self, #"{"task_count": 3, "target_weights": [0.5, 0.5]}"#)
+      == "target_weights: must be task_count = 3 weights ≥ 0 summing to 1, found [0.5, 0.5]")
+  }
+
   @Test func roundsAreBounded() {
     #expect(sectionFailure(EmbedParams.self, #"{"round": 0}"#) == "round: must be ≥ 1, found 0")
     #expect(sectionFailure(FinetuneParams.self, #"{"round": 0}"#) == "round: must be ≥ 1, found 0")

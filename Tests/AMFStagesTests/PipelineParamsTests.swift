@@ -78,7 +78,7 @@ import Testing
 
   @Test func everyStageKnowsItsKeys() {
     #expect(StageKind.embed.paramKeys.sorted() == ["embed", "env", "importance", "round", "scenario"])
-    #expect(StageKind.select.paramKeys.sorted() == ["batch", "round", "scenario", "select", "task_count"])
+    #expect(StageKind.select.paramKeys.sorted() == ["batch", "round", "scenario", "select", "target_weights", "task_count"])
     #expect(StageKind.report.paramKeys.sorted() == ["arms", "report"])
   }
 }

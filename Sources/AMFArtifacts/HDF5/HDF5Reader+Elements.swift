@@ -52,6 +52,12 @@ extension HDF5Reader {
       elements = .int64(try numeric(amf_h5t_native_int64(), Int64.self))
     case H5T_INTEGER where size == 1 && H5Tget_sign(typeID) == H5T_SGN_NONE:
       elements = .uint8(try numeric(amf_h5t_native_uint8(), UInt8.self))
+    case H5T_ENUM where size == 1:
+      // numpy booleans as h5py stores them (an int8 enum FALSE = 0, TRUE = 1; Minari's terminations):
+      // read in the file's own enum type, whose values are the bytes 0 and 1.
+      let nativeType = try HDF5Library.checked(H5Tget_native_type(typeID, H5T_DIR_ASCEND), "H5Tget_native_type", file: file)
+      defer { H5Tclose(nativeType) }
+      elements = .uint8(try numeric(nativeType, UInt8.self))
     case H5T_STRING:
       elements = .string(try readStrings(type: typeID, space: spaceID, count: count, object: object, file: file, read: read))
     default:
@@ -100,6 +106,9 @@ extension HDF5Reader {
     let memoryType = try HDF5Library.checked(H5Tcopy(amf_h5t_c_s1()), "H5Tcopy", file: file)
     defer { H5Tclose(memoryType) }
     try HDF5Library.check(H5Tset_size(memoryType, width), "H5Tset_size", file: file)
+    // NULLPAD keeps every byte: C_S1's NULLTERM would turn a full-width string's last byte into the NUL
+    // (h5py's `S6` array holding "demo_0" read back as "demo_").
+    try HDF5Library.check(H5Tset_strpad(memoryType, H5T_STR_NULLPAD), "H5Tset_strpad", file: file)
     var bytes = [UInt8](repeating: 0, count: count * width)
     try HDF5Library.check(read(memoryType, &bytes), "read \(object)", file: file)
     return (0..<count).map { index in

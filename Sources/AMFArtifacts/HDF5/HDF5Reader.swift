@@ -5,7 +5,8 @@ import Foundation
 /// Reads a whole HDF5 file into an `ArtifactGroup` tree.
 ///
 /// Reads what this package writes and what h5py writes with the same types: IEEE float32/float64,
-/// int32, int64, uint8 (any byte order), and variable- or fixed-length strings. Any other type, a
+/// int32, int64, uint8 (any byte order), one-byte enums (h5py's booleans, read as uint8 0/1), and variable-
+/// or fixed-length strings. Any other type, a
 /// named datatype or a dangling link is an error naming the object. Attributes are read on groups
 /// only; a foreign file's dataset attributes are ignored (the artifact model has none).
 enum HDF5Reader {
@@ -34,7 +35,13 @@ enum HDF5Reader {
       if isHDF5 < 0 {
         throw ArtifactError.unreadable(file: path, detail: HDF5Library.errorStackDescription())
       }
-      let fileID = H5Fopen(path, amf_h5f_acc_rdonly(), amf_h5p_default())
+      // No file lock: artifacts are immutable once renamed into place, and a child process spawned while this
+      // process was writing the file inherits the writer's descriptor and its flock (HDF5 opens files without
+      // O_CLOEXEC), which would otherwise make this read fail with EWOULDBLOCK until that child exits.
+      let fapl = try HDF5Library.checked(H5Pcreate(amf_h5p_file_access()), "H5Pcreate", file: path)
+      defer { H5Pclose(fapl) }
+      try HDF5Library.check(H5Pset_file_locking(fapl, false, true), "H5Pset_file_locking", file: path)
+      let fileID = H5Fopen(path, amf_h5f_acc_rdonly(), fapl)
       if fileID < 0 {
         let detail = HDF5Library.errorStackDescription()
         if detail.contains("truncated file") { throw ArtifactError.truncated(file: path, detail: detail) }
