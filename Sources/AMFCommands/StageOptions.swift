@@ -14,7 +14,7 @@ public struct StageOptions: ParsableArguments {
   @Option(
     name: .customLong("params-file"),
     help: ArgumentHelp(
-      "Parameters as a JSON object: this stage's (what amf-pipeline passes) or a whole arm's "
+      "Parameters as a JSON object (or YAML, named *.yaml): this stage's (what amf-pipeline passes) or a whole arm's "
         + "(amf-pipeline params MANIFEST); keys of other stages are ignored, unknown ones are errors.",
       valueName: "file"))
   public var paramsFile: String?

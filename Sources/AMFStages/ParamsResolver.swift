@@ -17,14 +17,7 @@ public enum ParamsResolver {
   /// throws `malformedArgument`; one that descends into a non-object value throws `invalidParameter`.
   public static func merged(fileText: String?, filePath: String = "", overrides: [String]) throws -> JSONValue {
     var document = JSONValue.object([:])
-    if let fileText {
-      guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(fileText.utf8)),
-        case .object = value
-      else {
-        throw StageError.unreadableParamsFile(path: filePath, reason: "not a JSON object")
-      }
-      document = value
-    }
+    if let fileText { document = try parseFile(fileText, path: filePath) }
     for override in overrides {
       guard let equals = override.firstIndex(of: "=") else {
         throw StageError.malformedArgument(option: "--param", value: override, expected: "key=value")
@@ -37,6 +30,28 @@ public enum ParamsResolver {
       try set(&document, at: path[...], to: parseValue(String(override[override.index(after: equals)...])), key: key)
     }
     return document
+  }
+
+  /// A params file: a JSON object, or a YAML mapping (a `.yaml`/`.yml` file, e.g. a params file written by
+  /// hand in the manifest's style), typed as `ManifestNode.jsonValue` types YAML scalars.
+  static func parseFile(_ text: String, path: String) throws -> JSONValue {
+    if !(path.hasSuffix(".yaml") || path.hasSuffix(".yml")) {
+      guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)), case .object = value else {
+        throw StageError.unreadableParamsFile(
+          path: path, reason: "not a JSON object (a YAML params file must be named *.yaml or *.yml)")
+      }
+      return value
+    }
+    let node: ManifestNode?
+    do {
+      node = try ManifestNode.parse(yaml: text, file: path)
+    } catch {
+      throw StageError.unreadableParamsFile(path: path, reason: "not valid YAML (\(error))")
+    }
+    guard let node, case .object = node.jsonValue else {
+      throw StageError.unreadableParamsFile(path: path, reason: "not a YAML mapping of params sections")
+    }
+    return node.jsonValue
   }
 
   /// `text` as a JSON value when it is one, else as a string.

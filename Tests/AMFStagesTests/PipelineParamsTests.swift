@@ -81,4 +81,29 @@ import Testing
     #expect(StageKind.select.paramKeys.sorted() == ["batch", "round", "scenario", "select", "target_weights", "task_count"])
     #expect(StageKind.report.paramKeys.sorted() == ["arms", "report"])
   }
+
+  /// The same document written as YAML (named *.yaml) gives every stage the same params as the JSON.
+  @Test func aYAMLParamsFileReadsAsTheJSON() throws {
+    let yaml = """
+      # one arm's settings, in the manifest's style
+      env: {name: reacher}
+      scenario: mismatch
+      pretrain: {steps: 200}
+      embed: {stride: 5}
+      select: {strategy: amf, importance_weights: false, noise_variance: 0.5}
+      finetune: {steps: 100}
+      evaluate: {episodes: 4}
+      batch: 2
+      task_count: 12
+      policy: mlp
+      report: {confidence: 0.9}
+      """
+    let fromYAML = try ParamsResolver.merged(fileText: yaml, filePath: "arm.yaml", overrides: [])
+    #expect(fromYAML == Self.pipeline)
+    #expect(throws: StageError.self) { try ParamsResolver.merged(fileText: yaml, filePath: "arm.json", overrides: []) }
+    #expect(throws: StageError.self) { try ParamsResolver.merged(fileText: "- a\n- b\n", filePath: "arm.yml", overrides: []) }
+    // Quoted scalars stay strings; plain ones are typed.
+    let typed = try ParamsResolver.merged(fileText: "a: '12'\nb: 12\nc: true\nd: ~\n", filePath: "t.yaml", overrides: [])
+    #expect(typed == .object(["a": .string("12"), "b": .number(12), "c": .bool(true), "d": .null]))
+  }
 }

@@ -149,3 +149,23 @@ extension ManifestNode {
     }
   }
 }
+
+extension ManifestNode {
+  /// The node as JSON: mappings as objects, sequences as arrays, and scalars typed as YAML 1.2's core schema
+  /// types them — plain `null`/`~`/empty as null, `true`/`false` as booleans, numbers as numbers (`.inf`
+  /// and `.nan` stay strings: JSON has no such numbers), everything else (and every quoted scalar) as a string.
+  public var jsonValue: JSONValue {
+    switch content {
+    case .mapping(let entries):
+      return .object(Dictionary(entries.map { ($0.key, $0.value.jsonValue) }, uniquingKeysWith: { _, last in last }))
+    case .sequence(let nodes):
+      return .array(nodes.map(\.jsonValue))
+    case .scalar(let scalar):
+      if scalar.isNull { return .null }
+      guard scalar.isPlain else { return .string(scalar.text) }
+      if let value = Bool.parse(scalar) { return .bool(value) }
+      if let value = Double(scalar.text), value.isFinite { return .number(value) }
+      return .string(scalar.text)
+    }
+  }
+}
