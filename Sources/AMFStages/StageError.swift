@@ -39,7 +39,8 @@ public enum StageError: Error, Hashable, Sendable, CustomStringConvertible {
       "--output: \(reason); give "
         + (roles.count == 1 ? "--output PATH" : roles.map { "--output \($0)=PATH" }.joined(separator: " "))
     case .unreadableParamsFile(let path, let reason):
-      "--params-file \(path): \(reason); give a JSON object such as {\"pretrain\": {\"steps\": 1000}}"
+      "--params-file \(path): \(reason); give a JSON object such as {\"pretrain\": {\"steps\": 1000}} "
+        + "(or `amf-pipeline params MANIFEST` for a whole arm's)"
     case .invalidParameter(let path, let reason):
       "parameter \(path.isEmpty ? "(top level)" : path): \(reason); see --help for every parameter and its default"
     case .computationFailed(let reason):

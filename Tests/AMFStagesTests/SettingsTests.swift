@@ -133,7 +133,8 @@ func sectionFailure<T: Decodable>(_ type: T.Type, _ json: String) -> String? {
   }
 
   @Test func malformedInputsAreNamed() {
-    #expect(throws: StageError.unreadableParamsFile(path: "p.json", reason: "not a JSON object")) {
+    #expect(throws: StageError.unreadableParamsFile(
+      path: "p.json", reason: "not a JSON object (a YAML params file must be named *.yaml or *.yml)")) {
       try ParamsResolver.merged(fileText: "[1]", filePath: "p.json", overrides: [])
     }
     #expect(throws: StageError.malformedArgument(option: "--param", value: "steps", expected: "key=value")) {
