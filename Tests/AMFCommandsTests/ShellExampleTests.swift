@@ -52,6 +52,14 @@ import Testing
     let run = try Executables.run("amf-pipeline", ["run", manifest.path, "--store", folder.file("store").path, "--jobs", "2"])
     #expect(run.status == 0, "\(run.standardError)")
 
+    // The script's params file is what `amf-pipeline params` prints for the manifest, for every seed.
+    let committedParams = try String(
+      contentsOf: Self.root.appendingPathComponent("examples/shell/amf-reacher.params.json"), encoding: .utf8)
+    for seed in ["0", "1"] {
+      let printed = try Executables.run("amf-pipeline", ["params", manifest.path, "--seed", seed])
+      #expect(printed.status == 0 && printed.standardOutput == committedParams, "seed \(seed): \(printed.standardError)")
+    }
+
     let fresh = try LockFile.read(copy.appendingPathComponent("examples/shell/amf-reacher.lock.json"), manifest: "amf")
     let committed = try LockFile.read(Self.root.appendingPathComponent("examples/shell/amf-reacher.lock.json"), manifest: "amf")
     #expect(fresh.stages.count == 29)  // 2 seeds × (pretrain, evaluate round 0, 3 × 4 stages) + the report

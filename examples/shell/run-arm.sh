@@ -16,15 +16,16 @@ out=${1:?usage: examples/shell/run-arm.sh OUT_DIR [BIN_DIR] [RECORDED.h5]}
 bin=${2:-$(swift build --show-bin-path)}
 expert=()
 [[ -n "${3:-}" ]] && expert=(--demonstrations-from "$3")
-manifest=examples/shell/amf-reacher.yaml
 seeds=(0 1)
 rounds=3  # budget.demos / budget.batch
 mkdir -p "$out"
 
+# The whole arm's settings (env, scenario, pretrain, embed, select, finetune, evaluate, batch, report, …), one
+# file for every stage: written by `amf-pipeline params examples/shell/amf-reacher.yaml` (the same for every
+# seed; the seed is --seed). Edit it, or regenerate it from another manifest, to run another arm.
+params=examples/shell/amf-reacher.params.json
+
 for seed in "${seeds[@]}"; do
-  # The whole arm's settings for this seed: env, scenario, pretrain, embed, select, finetune, evaluate, …
-  params="$out/params-seed-$seed.json"
-  "$bin/amf-pipeline" params "$manifest" --seed "$seed" > "$params"
   run=(--params-file "$params" --seed "$seed")
   s="$out/seed-$seed"
 
@@ -57,5 +58,5 @@ for seed in "${seeds[@]}"; do
     inputs+=(--input "evaluation/amf/seed-$seed/round-$round=$out/seed-$seed-round-$round-evaluation.h5")
   done
 done
-"$bin/amf-report" --params-file "$out/params-seed-0.json" --seed 0 "${inputs[@]}" --output "$out/report.h5"
+"$bin/amf-report" --params-file "$params" --seed 0 "${inputs[@]}" --output "$out/report.h5"
 echo "run-arm: artifacts in $out"
