@@ -17,6 +17,23 @@ public protocol PosteriorModel: Sendable {
   func covariance(_ a: Range<Int>, _ b: Range<Int>) throws -> Matrix<Double>
   /// The posterior after noisy observations at the points of `block`.
   func conditioned(on block: Range<Int>) throws -> Self
+  /// `K_k C(b_k, targets)` for every part (b_k, K_k), stacked: what the spectral gain needs.
+  /// Shapes: `coefficients: (r_k × |b_k|)` → (Σ r_k × |targets|).
+  func projectedCovariance(_ parts: [(block: Range<Int>, coefficients: Matrix<Double>)], _ targets: Range<Int>)
+    throws -> Matrix<Double>
+}
+
+extension PosteriorModel {
+  /// Each part's covariance with the targets, multiplied on the left by its coefficients.
+  public func projectedCovariance(
+    _ parts: [(block: Range<Int>, coefficients: Matrix<Double>)], _ targets: Range<Int>
+  ) throws -> Matrix<Double> {
+    var result = Matrix<Double>(rows: 0, columns: targets.count)
+    for part in parts {
+      result = Matrix(stacking: result, try part.coefficients.multiplied(by: try covariance(part.block, targets)))
+    }
+    return result
+  }
 }
 
 /// The weight-space posterior of a linear kernel `k(x, x') = φ(x)ᵀφ(x')` (AMF-NN, AMF.md §2.1).
@@ -68,6 +85,51 @@ public struct WeightSpacePosterior: PosteriorModel {
     var result = self
     result.whitened = try Self.whiten(whitened, precision: precision)
     return result
+  }
+
+  /// `K_k Ψ_{b_k} Ψ_targetsᵀ`, stacked: the `r × p` products first (one small GEMM per part, straight from
+  /// `whitened`), then one GEMM against the targets for all parts, so the targets are packed once.
+  /// Shapes: `coefficients: (r_k × |b_k|)` → (Σ r_k × |targets|). Complexity: `Σ r_k (|b_k| + |targets|) p`.
+  public func projectedCovariance(
+    _ parts: [(block: Range<Int>, coefficients: Matrix<Double>)], _ targets: Range<Int>
+  ) throws -> Matrix<Double> {
+    let p = whitened.columns
+    let total = parts.reduce(0) { $0 + $1.coefficients.rows }
+    var directions = Matrix<Double>(rows: total, columns: p)  // (Σ r × p)
+    var result = Matrix<Double>(rows: total, columns: targets.count)  // (Σ r × n_T)
+    guard total > 0, p > 0, !targets.isEmpty else { return result }
+    var row = 0
+    for part in parts where part.coefficients.rows > 0 {
+      precondition(part.coefficients.columns == part.block.count, "coefficients \(part.coefficients.shape) for a block of \(part.block.count)")
+      Self.multiply(part.coefficients.storage, rows: part.coefficients.rows, whitened.storage, from: part.block, width: p,
+        into: &directions.storage, at: row, transposing: false)
+      row += part.coefficients.rows
+    }
+    Self.multiply(directions.storage, rows: total, whitened.storage, from: targets, width: p, into: &result.storage, at: 0,
+      transposing: true)
+    return result
+  }
+
+  /// `c[at…] ← a · b[rows]` (`transposing: false`; a: (r × |rows|), b's rows are the inner dimension) or
+  /// `c[at…] ← a · b[rows]ᵀ` (`transposing: true`; a: (r × width)), with b = the row-major (· × width) `points`,
+  /// read in place. Shapes: → (r × width) or (r × |rows|), written from row `at` of c.
+  private static func multiply(
+    _ a: [Double], rows r: Int, _ points: [Double], from range: Range<Int>, width: Int, into c: inout [Double],
+    at: Int, transposing: Bool
+  ) {
+    let (n, k) = transposing ? (range.count, width) : (width, range.count)
+    a.withUnsafeBufferPointer { aBuffer in
+      points.withUnsafeBufferPointer { pointsBuffer in
+        c.withUnsafeMutableBufferPointer { cBuffer in
+          guard let aBase = aBuffer.baseAddress, let pointsBase = pointsBuffer.baseAddress,
+            let cBase = cBuffer.baseAddress
+          else { return }
+          Double.gemm(
+            transposeA: false, transposeB: transposing, m: r, n: n, k: k, alpha: 1, a: aBase, lda: k,
+            b: pointsBase + range.lowerBound * width, ldb: width, beta: 0, c: cBase + at * n, ldc: n)
+        }
+      }
+    }
   }
 
   /// `Φ L⁻ᵀ` with `precision = L Lᵀ`.

@@ -20,14 +20,17 @@ struct SelectBench: ParsableCommand {
   @Option(help: "Repetitions; the median and the best are reported.") var repeats = 5
   @Option(help: "Folder for the .npy problems and the embeddings artifacts.") var out = "/tmp/amf-select-bench"
   @Option(help: "OpenBLAS threads.") var threads = 1
+  @Option(help: "Score with the spectral gain at this tolerance (select.gain_rank_tolerance); default: Woodbury.")
+  var gainRankTolerance: Double?
 
   func run() throws {
     BLASRuntime.setThreadCount(threads)
-    print("| size | weights | tasks | pool | width | targets kept | blocks kept | median ms | best ms |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("| size | weights | tasks | pool | width | targets kept | blocks kept | median ms | best ms | re-scored picks |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for size in sizes.split(separator: ",").map(String.init) {
       for weighting in weightings.split(separator: ",").map(String.init) {
-        let bench = try SelectBenchProblem(size: size, sharp: weighting == "is")
+        var bench = try SelectBenchProblem(size: size, sharp: weighting == "is")
+        bench.problem.gainRankTolerance = gainRankTolerance
         var times: [Double] = []
         var result: SelectionResult?
         for _ in 0..<repeats {
@@ -40,8 +43,8 @@ struct SelectBench: ParsableCommand {
         try bench.export(to: folder, result: result!)
         let kept = bench.keptCounts
         print(String(
-          format: "| %@ | %@ | %d | %d | %d | %d | %d | %.1f | %.1f |", size, weighting, bench.tasks, bench.pool,
-          bench.width, kept.targets, kept.blocks, times[times.count / 2], times[0]))
+          format: "| %@ | %@ | %d | %d | %d | %d | %d | %.1f | %.1f | %d |", size, weighting, bench.tasks, bench.pool,
+          bench.width, kept.targets, kept.blocks, times[times.count / 2], times[0], result?.exactlyRescored.count ?? 0))
         print("RESULT swift \(size) \(weighting) \(times[times.count / 2]) \(times[0])")
       }
     }
@@ -57,7 +60,7 @@ struct SelectBenchProblem {
   let width: Int
   static let horizon = 60
   static let stride = 5
-  let problem: SelectionProblem
+  var problem: SelectionProblem
   let weights: ImportanceWeights
   let set: EmbeddingSet
 
