@@ -82,7 +82,7 @@ public enum InformationGain {
     }
     for block in blocks {
       let coefficients = try spectralCoefficients(
-        corner: try model.covariance(block, block), noiseVariance: model.noiseVariance, threshold: threshold)
+        corner: try model.blockCovariance(block), noiseVariance: model.noiseVariance, threshold: threshold)
       batch.append((block, coefficients))
       batchRows += coefficients.rows
       if batchRows >= spectralBatchRows { try flush() }

@@ -17,6 +17,9 @@ public protocol PosteriorModel: Sendable {
   func covariance(_ a: Range<Int>, _ b: Range<Int>) throws -> Matrix<Double>
   /// The posterior after noisy observations at the points of `block`.
   func conditioned(on block: Range<Int>) throws -> Self
+  /// `C(block, block)`, as `covariance(block, block)` computes it or faster (the spectral gain's Gram).
+  /// Shapes: → (|block| × |block|).
+  func blockCovariance(_ block: Range<Int>) throws -> Matrix<Double>
   /// `K_k C(b_k, targets)` for every part (b_k, K_k), stacked: what the spectral gain needs.
   /// Shapes: `coefficients: (r_k × |b_k|)` → (Σ r_k × |targets|).
   func projectedCovariance(_ parts: [(block: Range<Int>, coefficients: Matrix<Double>)], _ targets: Range<Int>)
@@ -24,6 +27,9 @@ public protocol PosteriorModel: Sendable {
 }
 
 extension PosteriorModel {
+  /// `covariance(block, block)`.
+  public func blockCovariance(_ block: Range<Int>) throws -> Matrix<Double> { try covariance(block, block) }
+
   /// Each part's covariance with the targets, multiplied on the left by its coefficients.
   public func projectedCovariance(
     _ parts: [(block: Range<Int>, coefficients: Matrix<Double>)], _ targets: Range<Int>
@@ -95,8 +101,8 @@ public struct WeightSpacePosterior: PosteriorModel {
   ) throws -> Matrix<Double> {
     let p = whitened.columns
     let total = parts.reduce(0) { $0 + $1.coefficients.rows }
-    var directions = Matrix<Double>(rows: total, columns: p)  // (Σ r × p)
-    var result = Matrix<Double>(rows: total, columns: targets.count)  // (Σ r × n_T)
+    var directions = Self.zeros(total, p)  // (Σ r × p)
+    var result = Self.zeros(total, targets.count)  // (Σ r × n_T)
     guard total > 0, p > 0, !targets.isEmpty else { return result }
     var row = 0
     for part in parts where part.coefficients.rows > 0 {
@@ -108,6 +114,23 @@ public struct WeightSpacePosterior: PosteriorModel {
     Self.multiply(directions.storage, rows: total, whitened.storage, from: targets, width: p, into: &result.storage, at: 0,
       transposing: true)
     return result
+  }
+
+  /// `Ψ_b Ψ_bᵀ` read in place from `whitened` (no row copies). Shapes: → (|block| × |block|).
+  public func blockCovariance(_ block: Range<Int>) throws -> Matrix<Double> {
+    var result = Self.zeros(block.count, block.count)
+    let p = whitened.columns
+    let rows = Array(whitened.storage[(block.lowerBound * p)..<(block.upperBound * p)])
+    Self.multiply(rows, rows: block.count, whitened.storage, from: block, width: p, into: &result.storage, at: 0,
+      transposing: true)
+    return result
+  }
+
+  /// A zero matrix, allocated where the scalar type is known (the generic `Matrix(rows:columns:)` copies
+  /// element by element through value witnesses across modules).
+  private static func zeros(_ rows: Int, _ columns: Int) -> Matrix<Double> {
+    (try? Matrix(rows: rows, columns: columns, values: [Double](repeating: 0, count: rows * columns)))
+      ?? Matrix(rows: rows, columns: columns)
   }
 
   /// `c[at…] ← a · b[rows]` (`transposing: false`; a: (r × |rows|), b's rows are the inner dimension) or
