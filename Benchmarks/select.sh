@@ -32,9 +32,9 @@ BIN=$(swift build -c "$CONFIG" --show-bin-path)
 python3 -c "import numpy, scipy" 2>/dev/null || python3 -m pip install --quiet numpy scipy >&2
 export OPENBLAS_NUM_THREADS=1
 "$BIN/amf-bench" select --repeats "$REPEATS" --sizes "$SIZES" --weightings "$WEIGHTINGS" --out "$OUT" ${GAIN[@]+"${GAIN[@]}"} > "$OUT/swift.txt"
-echo "| size | weights | tasks | pool | width | targets kept | blocks kept | Swift ms (median) | NumPy ms (median) | NumPy / Swift | max rel. score diff | same picks | picks re-scored exactly | amf-select process ms |"
-echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|"
-grep '^| [a-z0-9]* | [a-z]* |' "$OUT/swift.txt" | grep -v '^| size' | while IFS='|' read -r _ size weights tasks pool width targets blocks median best rescored _; do
+echo "| size | weights | tasks | pool | width | targets kept | blocks kept | Swift ms (median) | NumPy ms (median) | NumPy / Swift | max rel. score diff | same picks | picks re-scored exactly | Swift CPU ms (median) | amf-select process ms |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|"
+grep '^| [a-z0-9]* | [a-z]* |' "$OUT/swift.txt" | grep -v '^| size' | while IFS='|' read -r _ size weights tasks pool width targets blocks median best rescored cpu _; do
   size=$(echo $size); weights=$(echo $weights)
   folder="$OUT/$size-$weights"
   read -r _ _ _ npmedian _ diff picks < <(python3 Benchmarks/select_numpy.py "$folder" --repeats "$REPEATS")
@@ -49,5 +49,5 @@ grep '^| [a-z0-9]* | [a-z]* |' "$OUT/swift.txt" | grep -v '^| size' | while IFS=
     process=$(( ($(date +%s%N) - start) / REPEATS / 1000000 ))
   fi
   ratio=$(python3 -c "print(f'{$npmedian / $(echo $median):.2f}')")
-  echo "| $size | $weights |$tasks|$pool|$width|$targets|$blocks| $(echo $median) | $npmedian | $ratio× | $diff | $picks | $(echo $rescored) | $process |"
+  echo "| $size | $weights |$tasks|$pool|$width|$targets|$blocks| $(echo $median) | $npmedian | $ratio× | $diff | $picks | $(echo $rescored) | $(echo $cpu) | $process |"
 done

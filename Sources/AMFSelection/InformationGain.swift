@@ -69,9 +69,10 @@ public enum InformationGain {
     result.reserveCapacity(blocks.count)
     var batch: [(block: Range<Int>, coefficients: Matrix<Double>)] = []
     var batchRows = 0
+    var projected = Matrix<Double>(rows: 0, columns: 0)  // (≥ Σ r × n_T), reused across batches
     func flush() throws {
       guard !batch.isEmpty else { return }
-      let projected = try model.projectedCovariance(batch, targets)  // (Σ r × n_T)
+      try model.projectedCovariance(batch, targets, into: &projected)
       var row = 0
       for part in batch {
         result.append(columnSquares(projected, rows: row..<(row + part.coefficients.rows)))

@@ -21,9 +21,12 @@ public protocol PosteriorModel: Sendable {
   /// Shapes: → (|block| × |block|).
   func blockCovariance(_ block: Range<Int>) throws -> Matrix<Double>
   /// `K_k C(b_k, targets)` for every part (b_k, K_k), stacked: what the spectral gain needs.
-  /// Shapes: `coefficients: (r_k × |b_k|)` → (Σ r_k × |targets|).
-  func projectedCovariance(_ parts: [(block: Range<Int>, coefficients: Matrix<Double>)], _ targets: Range<Int>)
-    throws -> Matrix<Double>
+  /// The products fill the first Σ r_k rows of `result`, which is reallocated only when it has fewer rows
+  /// or other columns (pass the same one again to reuse its storage: fresh pages cost as much as the GEMM).
+  /// Shapes: `coefficients: (r_k × |b_k|)` → `result: (≥ Σ r_k × |targets|)`.
+  func projectedCovariance(
+    _ parts: [(block: Range<Int>, coefficients: Matrix<Double>)], _ targets: Range<Int>,
+    into result: inout Matrix<Double>) throws
 }
 
 extension PosteriorModel {
@@ -32,13 +35,14 @@ extension PosteriorModel {
 
   /// Each part's covariance with the targets, multiplied on the left by its coefficients.
   public func projectedCovariance(
-    _ parts: [(block: Range<Int>, coefficients: Matrix<Double>)], _ targets: Range<Int>
-  ) throws -> Matrix<Double> {
-    var result = Matrix<Double>(rows: 0, columns: targets.count)
+    _ parts: [(block: Range<Int>, coefficients: Matrix<Double>)], _ targets: Range<Int>,
+    into result: inout Matrix<Double>
+  ) throws {
+    var stacked = Matrix<Double>(rows: 0, columns: targets.count)
     for part in parts {
-      result = Matrix(stacking: result, try part.coefficients.multiplied(by: try covariance(part.block, targets)))
+      stacked = Matrix(stacking: stacked, try part.coefficients.multiplied(by: try covariance(part.block, targets)))
     }
-    return result
+    result = stacked
   }
 }
 
@@ -57,16 +61,16 @@ public struct WeightSpacePosterior: PosteriorModel {
   ///
   /// Shapes: `points: (n × p)`, `conditioning: (n_D × p)` (n_D may be 0: the prior `Σ = I`).
   /// Complexity: `n_D p² + p³/3 + n p²` flops.
-  public init(points: Matrix<Double>, conditioning: Matrix<Double>, noiseVariance: Double) throws {
+  /// `points` is consumed, so a temporary (AMFStrategy's gathered points) is whitened in place.
+  public init(points: consuming Matrix<Double>, conditioning: Matrix<Double>, noiseVariance: Double) throws {
     precondition(conditioning.rows == 0 || conditioning.columns == points.columns, "embedding widths differ")
     self.noiseVariance = noiseVariance
-    guard conditioning.rows > 0 else {
-      whitened = points
-      return
-    }
     var precision = Matrix<Double>.identity(points.columns)  // (p × p)
-    try Matrix.multiply(conditioning, transposed: true, conditioning, into: &precision, alpha: 1 / noiseVariance, beta: 1)
-    whitened = try Self.whiten(points, precision: precision)
+    if conditioning.rows > 0 {
+      try Matrix.multiply(conditioning, transposed: true, conditioning, into: &precision, alpha: 1 / noiseVariance, beta: 1)
+    }
+    whitened = consume points
+    if conditioning.rows > 0 { try Self.whiten(&whitened, precision: precision) }
   }
 
   public var pointCount: Int { whitened.rows }
@@ -89,7 +93,7 @@ public struct WeightSpacePosterior: PosteriorModel {
     var precision = Matrix<Double>.identity(whitened.columns)  // (p × p)
     try Matrix.multiply(rows, transposed: true, rows, into: &precision, alpha: 1 / noiseVariance, beta: 1)
     var result = self
-    result.whitened = try Self.whiten(whitened, precision: precision)
+    try Self.whiten(&result.whitened, precision: precision)
     return result
   }
 
@@ -97,13 +101,14 @@ public struct WeightSpacePosterior: PosteriorModel {
   /// `whitened`), then one GEMM against the targets for all parts, so the targets are packed once.
   /// Shapes: `coefficients: (r_k × |b_k|)` → (Σ r_k × |targets|). Complexity: `Σ r_k (|b_k| + |targets|) p`.
   public func projectedCovariance(
-    _ parts: [(block: Range<Int>, coefficients: Matrix<Double>)], _ targets: Range<Int>
-  ) throws -> Matrix<Double> {
+    _ parts: [(block: Range<Int>, coefficients: Matrix<Double>)], _ targets: Range<Int>,
+    into result: inout Matrix<Double>
+  ) throws {
     let p = whitened.columns
     let total = parts.reduce(0) { $0 + $1.coefficients.rows }
     var directions = Self.zeros(total, p)  // (Σ r × p)
-    var result = Self.zeros(total, targets.count)  // (Σ r × n_T)
-    guard total > 0, p > 0, !targets.isEmpty else { return result }
+    if result.rows < total || result.columns != targets.count { result = Self.zeros(total, targets.count) }
+    guard total > 0, p > 0, !targets.isEmpty else { return }
     var row = 0
     for part in parts where part.coefficients.rows > 0 {
       precondition(part.coefficients.columns == part.block.count, "coefficients \(part.coefficients.shape) for a block of \(part.block.count)")
@@ -113,7 +118,6 @@ public struct WeightSpacePosterior: PosteriorModel {
     }
     Self.multiply(directions.storage, rows: total, whitened.storage, from: targets, width: p, into: &result.storage, at: 0,
       transposing: true)
-    return result
   }
 
   /// `Ψ_b Ψ_bᵀ` read in place from `whitened` (no row copies). Shapes: → (|block| × |block|).
@@ -155,10 +159,10 @@ public struct WeightSpacePosterior: PosteriorModel {
     }
   }
 
-  /// `Φ L⁻ᵀ` with `precision = L Lᵀ`.
-  private static func whiten(_ points: Matrix<Double>, precision: Matrix<Double>) throws -> Matrix<Double> {
+  /// `Φ ← Φ L⁻ᵀ` in place, with `precision = L Lᵀ`.
+  private static func whiten(_ points: inout Matrix<Double>, precision: Matrix<Double>) throws {
     let factor = try Cholesky.factor(precision)
-    return try factor.solveLowerRows(points)
+    try factor.solveLowerRows(&points)
   }
 }
 
