@@ -120,15 +120,9 @@ public struct WeightSpacePosterior: PosteriorModel {
       transposing: true)
   }
 
-  /// `Ψ_b Ψ_bᵀ` read in place from `whitened` (no row copies). Shapes: → (|block| × |block|).
-  public func blockCovariance(_ block: Range<Int>) throws -> Matrix<Double> {
-    var result = Self.zeros(block.count, block.count)
-    let p = whitened.columns
-    let rows = Array(whitened.storage[(block.lowerBound * p)..<(block.upperBound * p)])
-    Self.multiply(rows, rows: block.count, whitened.storage, from: block, width: p, into: &result.storage, at: 0,
-      transposing: true)
-    return result
-  }
+  /// `Ψ_b Ψ_bᵀ` read in place from `whitened` by a symmetric rank-k update (no row copies, half a GEMM).
+  /// Shapes: → (|block| × |block|).
+  public func blockCovariance(_ block: Range<Int>) throws -> Matrix<Double> { whitened.rowGram(block) }
 
   /// A zero matrix, allocated where the scalar type is known (the generic `Matrix(rows:columns:)` copies
   /// element by element through value witnesses across modules).
