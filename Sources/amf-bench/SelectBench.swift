@@ -8,7 +8,9 @@ import Foundation
 /// Time of one round of AMF's selection (B = 2 greedy picks) in-process, at the default study size and at
 /// 4× tasks, pool and width; each problem is also written as `.npy` files for `Benchmarks/select_numpy.py`
 /// (the NumPy reference that recomputes the scores) and, at the default size, as an `embeddings` artifact
-/// for timing the `amf-select` process (`Benchmarks/select.sh`).
+/// for timing the `amf-select` process (`Benchmarks/select.sh`). `--gain-rank-tolerance ε` times the spectral
+/// gain (`select.gain_rank_tolerance`, issue #20) instead of the Woodbury one; the CPU column is the process's
+/// CPU time per round (robust to waiting for a core on a shared machine).
 struct SelectBench: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "select", abstract: "AMF selection per round: default size and 4× tasks, pool, width.")
