@@ -146,14 +146,26 @@ public struct CholeskyFactor: Equatable, Sendable {
       throw ShapeError.mismatch(operation: "row-wise triangular solve", expected: Shape(k, n), found: rows.shape)
     }
     var result = rows
-    guard n > 0, k > 0 else { return result }
+    try solveLowerRows(&result)
+    return result
+  }
+
+  /// `solveLowerRows` in place: the same `cblas_dtrsm` call on `rows`' own storage, without the copy
+  /// (a 23 040 × 130 point set is 24 MB, whose fresh pages cost as much as the solve; issue #20).
+  /// Shapes: `rows: (k × n)`.
+  public func solveLowerRows(_ rows: inout Matrix<Double>) throws(ShapeError) {
+    let n = dimension
+    let k = rows.rows
+    guard rows.columns == n else {
+      throw ShapeError.mismatch(operation: "row-wise triangular solve", expected: Shape(k, n), found: rows.shape)
+    }
+    guard n > 0, k > 0 else { return }
     lower.storage.withUnsafeBufferPointer { factor in
-      result.storage.withUnsafeMutableBufferPointer { buffer in
+      rows.storage.withUnsafeMutableBufferPointer { buffer in
         cblas_dtrsm(CblasRowMajor, CblasRight, CblasLower, CblasTrans, CblasNonUnit, Int32(k), Int32(n), 1,
                     factor.baseAddress, Int32(n), buffer.baseAddress, Int32(n))
       }
     }
-    return result
   }
 
   /// Solves the triangular system `L·W = B` (forward substitution, `cblas_dtrsm`).

@@ -78,3 +78,27 @@ extension Matrix {
     return result
   }
 }
+
+extension Matrix where Scalar == Double {
+  /// `A_r A_rᵀ` for the rows `r` of this matrix, read in place, through `cblas_dsyrk` (half the flops of a
+  /// GEMM), with the upper triangle mirrored from the lower.
+  ///
+  /// Shapes: → (|rows| × |rows|). Complexity: `|rows|² · columns / 2` multiply-adds.
+  public func rowGram(_ rows: Range<Int>) -> Matrix<Double> {
+    precondition(rows.lowerBound >= 0 && rows.upperBound <= self.rows, "rows \(rows) of a \(shape) matrix")
+    let (m, p) = (rows.count, columns)
+    var result = (try? Matrix(rows: m, columns: m, values: [Double](repeating: 0, count: m * m))) ?? Matrix(rows: m, columns: m)
+    guard m > 0, p > 0 else { return result }
+    storage.withUnsafeBufferPointer { source in
+      result.storage.withUnsafeMutableBufferPointer { output in
+        guard let sourceBase = source.baseAddress, let outputBase = output.baseAddress else { return }
+        cblas_dsyrk(CblasRowMajor, CblasLower, CblasNoTrans, Int32(m), Int32(p), 1, sourceBase + rows.lowerBound * p,
+                    Int32(p), 0, outputBase, Int32(m))
+        for i in 0..<m {
+          for j in (i + 1)..<m { output[i * m + j] = output[j * m + i] }
+        }
+      }
+    }
+    return result
+  }
+}

@@ -6,6 +6,8 @@ public enum NumericsError: Error, Hashable, Sendable, CustomStringConvertible {
   case notPositiveDefinite(jitterTried: Double)
   /// The matrix handed to a factorization holds NaN or an infinity; no jitter can repair that.
   case nonFiniteEntries(operation: String)
+  /// An iterative LAPACK routine reported that it did not converge (`info > 0`).
+  case notConverged(operation: String, info: Int)
 
   /// What went wrong and what to check, for the user.
   public var description: String {
@@ -16,6 +18,8 @@ public enum NumericsError: Error, Hashable, Sendable, CustomStringConvertible {
         + "(lengthscale and signal variance > 0), or that the matrix is a covariance at all"
     case .nonFiniteEntries(let operation):
       "\(operation): the matrix holds NaN or infinite entries; check the inputs and hyperparameters for NaN/inf"
+    case .notConverged(let operation, let info):
+      "\(operation) did not converge (LAPACK info \(info)); check the matrix for extreme scales"
     }
   }
 }

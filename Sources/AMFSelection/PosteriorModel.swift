@@ -17,6 +17,33 @@ public protocol PosteriorModel: Sendable {
   func covariance(_ a: Range<Int>, _ b: Range<Int>) throws -> Matrix<Double>
   /// The posterior after noisy observations at the points of `block`.
   func conditioned(on block: Range<Int>) throws -> Self
+  /// `C(block, block)`, as `covariance(block, block)` computes it or faster (the spectral gain's Gram).
+  /// Shapes: → (|block| × |block|).
+  func blockCovariance(_ block: Range<Int>) throws -> Matrix<Double>
+  /// `K_k C(b_k, targets)` for every part (b_k, K_k), stacked: what the spectral gain needs.
+  /// The products fill the first Σ r_k rows of `result`, which is reallocated only when it has fewer rows
+  /// or other columns (pass the same one again to reuse its storage: fresh pages cost as much as the GEMM).
+  /// Shapes: `coefficients: (r_k × |b_k|)` → `result: (≥ Σ r_k × |targets|)`.
+  func projectedCovariance(
+    _ parts: [(block: Range<Int>, coefficients: Matrix<Double>)], _ targets: Range<Int>,
+    into result: inout Matrix<Double>) throws
+}
+
+extension PosteriorModel {
+  /// `covariance(block, block)`.
+  public func blockCovariance(_ block: Range<Int>) throws -> Matrix<Double> { try covariance(block, block) }
+
+  /// Each part's covariance with the targets, multiplied on the left by its coefficients.
+  public func projectedCovariance(
+    _ parts: [(block: Range<Int>, coefficients: Matrix<Double>)], _ targets: Range<Int>,
+    into result: inout Matrix<Double>
+  ) throws {
+    var stacked = Matrix<Double>(rows: 0, columns: targets.count)
+    for part in parts {
+      stacked = Matrix(stacking: stacked, try part.coefficients.multiplied(by: try covariance(part.block, targets)))
+    }
+    result = stacked
+  }
 }
 
 /// The weight-space posterior of a linear kernel `k(x, x') = φ(x)ᵀφ(x')` (AMF-NN, AMF.md §2.1).
@@ -34,16 +61,16 @@ public struct WeightSpacePosterior: PosteriorModel {
   ///
   /// Shapes: `points: (n × p)`, `conditioning: (n_D × p)` (n_D may be 0: the prior `Σ = I`).
   /// Complexity: `n_D p² + p³/3 + n p²` flops.
-  public init(points: Matrix<Double>, conditioning: Matrix<Double>, noiseVariance: Double) throws {
+  /// `points` is consumed, so a temporary (AMFStrategy's gathered points) is whitened in place.
+  public init(points: consuming Matrix<Double>, conditioning: Matrix<Double>, noiseVariance: Double) throws {
     precondition(conditioning.rows == 0 || conditioning.columns == points.columns, "embedding widths differ")
     self.noiseVariance = noiseVariance
-    guard conditioning.rows > 0 else {
-      whitened = points
-      return
-    }
     var precision = Matrix<Double>.identity(points.columns)  // (p × p)
-    try Matrix.multiply(conditioning, transposed: true, conditioning, into: &precision, alpha: 1 / noiseVariance, beta: 1)
-    whitened = try Self.whiten(points, precision: precision)
+    if conditioning.rows > 0 {
+      try Matrix.multiply(conditioning, transposed: true, conditioning, into: &precision, alpha: 1 / noiseVariance, beta: 1)
+    }
+    whitened = consume points
+    if conditioning.rows > 0 { try Self.whiten(&whitened, precision: precision) }
   }
 
   public var pointCount: Int { whitened.rows }
@@ -66,14 +93,70 @@ public struct WeightSpacePosterior: PosteriorModel {
     var precision = Matrix<Double>.identity(whitened.columns)  // (p × p)
     try Matrix.multiply(rows, transposed: true, rows, into: &precision, alpha: 1 / noiseVariance, beta: 1)
     var result = self
-    result.whitened = try Self.whiten(whitened, precision: precision)
+    try Self.whiten(&result.whitened, precision: precision)
     return result
   }
 
-  /// `Φ L⁻ᵀ` with `precision = L Lᵀ`.
-  private static func whiten(_ points: Matrix<Double>, precision: Matrix<Double>) throws -> Matrix<Double> {
+  /// `K_k Ψ_{b_k} Ψ_targetsᵀ`, stacked: the `r × p` products first (one small GEMM per part, straight from
+  /// `whitened`), then one GEMM against the targets for all parts, so the targets are packed once.
+  /// Shapes: `coefficients: (r_k × |b_k|)` → (Σ r_k × |targets|). Complexity: `Σ r_k (|b_k| + |targets|) p`.
+  public func projectedCovariance(
+    _ parts: [(block: Range<Int>, coefficients: Matrix<Double>)], _ targets: Range<Int>,
+    into result: inout Matrix<Double>
+  ) throws {
+    let p = whitened.columns
+    let total = parts.reduce(0) { $0 + $1.coefficients.rows }
+    var directions = Self.zeros(total, p)  // (Σ r × p)
+    if result.rows < total || result.columns != targets.count { result = Self.zeros(total, targets.count) }
+    guard total > 0, p > 0, !targets.isEmpty else { return }
+    var row = 0
+    for part in parts where part.coefficients.rows > 0 {
+      precondition(part.coefficients.columns == part.block.count, "coefficients \(part.coefficients.shape) for a block of \(part.block.count)")
+      Self.multiply(part.coefficients.storage, rows: part.coefficients.rows, whitened.storage, from: part.block, width: p,
+        into: &directions.storage, at: row, transposing: false)
+      row += part.coefficients.rows
+    }
+    Self.multiply(directions.storage, rows: total, whitened.storage, from: targets, width: p, into: &result.storage, at: 0,
+      transposing: true)
+  }
+
+  /// `Ψ_b Ψ_bᵀ` read in place from `whitened` by a symmetric rank-k update (no row copies, half a GEMM).
+  /// Shapes: → (|block| × |block|).
+  public func blockCovariance(_ block: Range<Int>) throws -> Matrix<Double> { whitened.rowGram(block) }
+
+  /// A zero matrix, allocated where the scalar type is known (the generic `Matrix(rows:columns:)` copies
+  /// element by element through value witnesses across modules).
+  private static func zeros(_ rows: Int, _ columns: Int) -> Matrix<Double> {
+    (try? Matrix(rows: rows, columns: columns, values: [Double](repeating: 0, count: rows * columns)))
+      ?? Matrix(rows: rows, columns: columns)
+  }
+
+  /// `c[at…] ← a · b[rows]` (`transposing: false`; a: (r × |rows|), b's rows are the inner dimension) or
+  /// `c[at…] ← a · b[rows]ᵀ` (`transposing: true`; a: (r × width)), with b = the row-major (· × width) `points`,
+  /// read in place. Shapes: → (r × width) or (r × |rows|), written from row `at` of c.
+  private static func multiply(
+    _ a: [Double], rows r: Int, _ points: [Double], from range: Range<Int>, width: Int, into c: inout [Double],
+    at: Int, transposing: Bool
+  ) {
+    let (n, k) = transposing ? (range.count, width) : (width, range.count)
+    a.withUnsafeBufferPointer { aBuffer in
+      points.withUnsafeBufferPointer { pointsBuffer in
+        c.withUnsafeMutableBufferPointer { cBuffer in
+          guard let aBase = aBuffer.baseAddress, let pointsBase = pointsBuffer.baseAddress,
+            let cBase = cBuffer.baseAddress
+          else { return }
+          Double.gemm(
+            transposeA: false, transposeB: transposing, m: r, n: n, k: k, alpha: 1, a: aBase, lda: k,
+            b: pointsBase + range.lowerBound * width, ldb: width, beta: 0, c: cBase + at * n, ldc: n)
+        }
+      }
+    }
+  }
+
+  /// `Φ ← Φ L⁻ᵀ` in place, with `precision = L Lᵀ`.
+  private static func whiten(_ points: inout Matrix<Double>, precision: Matrix<Double>) throws {
     let factor = try Cholesky.factor(precision)
-    return try factor.solveLowerRows(points)
+    try factor.solveLowerRows(&points)
   }
 }
 

@@ -85,6 +85,11 @@ public struct SelectionProblem: Sendable {
   public var poolIsCollected: [Bool]?
   /// The greedy batch's conditioning rule (`amf`, B > 1).
   public var batchConditioning = BatchConditioning.likeliest
+  /// `amf` in weight or function space: score with the spectral gain, keeping the eigen-directions of each
+  /// block that carry more than this fraction of information (`select.gain_rank_tolerance`, in [0, 1)); nil,
+  /// the default: the Woodbury gain. A pick the spectral scores cannot certify is re-scored exactly, see
+  /// `AMFStrategy`.
+  public var gainRankTolerance: Double?
 
   /// Creates a problem; `weights`, `embeddings` and `entropies` are optional because not every strategy
   /// reads them.
@@ -175,6 +180,9 @@ public struct SelectionResult: Equatable, Sendable {
   public var scores: [[Double]]
   /// For `amf`: the pool trajectory whose relabelled block was conditioned on after each pick.
   public var conditionedOn: [Int]
+  /// For `amf` with `gainRankTolerance`: the picks (0-based) whose spectral scores could not certify the
+  /// argmax and were re-scored with the Woodbury gain.
+  public var exactlyRescored: [Int] = []
 
   /// Creates a result.
   public init(selected: [Int], scores: [[Double]], conditionedOn: [Int] = []) {

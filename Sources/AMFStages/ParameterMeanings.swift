@@ -57,6 +57,7 @@ public enum ParameterMeanings {
     "select.target_noise": "add ρ² to both variances of the information gain",
     "select.min_weight": "amf skips targets and blocks weighted below this",
     "select.batch_conditioning": "what the greedy batch conditions on after a pick",
+    "select.gain_rank_tolerance": "amf's spectral gain drops block directions carrying ≤ this information",
     "batch": "B, the tasks picked per round",
     "round": "the round r (0 evaluates π₀)",
     "task_count": "|C|, the candidate tasks",

@@ -29,6 +29,7 @@ public enum SelectStage: Stage {
       noiseVariance: params.select.importance.noiseVariance, targetNoise: params.select.targetNoise,
       minWeight: params.select.minWeight)
     problem.batchConditioning = params.select.batchConditioning
+    problem.gainRankTolerance = params.select.gainRankTolerance
     for input in strategy.inputs where input.isRequired && inputs.artifacts[input.rawValue] == nil {
       throw StageError.missingInput(role: input.rawValue)
     }
@@ -47,6 +48,9 @@ public enum SelectStage: Stage {
         artifact, role: pretraining, path: inputs.path(pretraining), taskCount: params.taskCount) { _ in true }
     }
     let result = try strategy.select(problem)
+    for pick in result.exactlyRescored {
+      context.progress.log("pick \(pick + 1): spectral scores could not certify the argmax; re-scored with the Woodbury gain")
+    }
     for (pick, task) in result.selected.enumerated() {
       let row = result.scores[pick]
       let top = problem.candidates.sorted { row[$0] > row[$1] }.prefix(3)

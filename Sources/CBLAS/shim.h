@@ -13,4 +13,9 @@ void spotrs_(const char *uplo, const int *n, const int *nrhs, const float *a, co
              float *b, const int *ldb, int *info);
 void dsyevd_(const char *jobz, const char *uplo, const int *n, double *a, const int *lda, double *w,
              double *work, const int *lwork, int *iwork, const int *liwork, int *info);
+// Selected eigenpairs of a symmetric matrix (RANGE = 'V': eigenvalues in (vl, vu]); MRRR algorithm.
+void dsyevr_(const char *jobz, const char *range, const char *uplo, const int *n, double *a, const int *lda,
+             const double *vl, const double *vu, const int *il, const int *iu, const double *abstol, int *m,
+             double *w, double *z, const int *ldz, int *isuppz, double *work, const int *lwork, int *iwork,
+             const int *liwork, int *info);
 #endif

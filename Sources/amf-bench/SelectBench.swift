@@ -8,7 +8,9 @@ import Foundation
 /// Time of one round of AMF's selection (B = 2 greedy picks) in-process, at the default study size and at
 /// 4× tasks, pool and width; each problem is also written as `.npy` files for `Benchmarks/select_numpy.py`
 /// (the NumPy reference that recomputes the scores) and, at the default size, as an `embeddings` artifact
-/// for timing the `amf-select` process (`Benchmarks/select.sh`).
+/// for timing the `amf-select` process (`Benchmarks/select.sh`). `--gain-rank-tolerance ε` times the spectral
+/// gain (`select.gain_rank_tolerance`, issue #20) instead of the Woodbury one; the CPU column is the process's
+/// CPU time per round (robust to waiting for a core on a shared machine).
 struct SelectBench: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "select", abstract: "AMF selection per round: default size and 4× tasks, pool, width.")
@@ -20,31 +22,46 @@ struct SelectBench: ParsableCommand {
   @Option(help: "Repetitions; the median and the best are reported.") var repeats = 5
   @Option(help: "Folder for the .npy problems and the embeddings artifacts.") var out = "/tmp/amf-select-bench"
   @Option(help: "OpenBLAS threads.") var threads = 1
+  @Option(help: "Score with the spectral gain at this tolerance (select.gain_rank_tolerance); default: Woodbury.")
+  var gainRankTolerance: Double?
 
   func run() throws {
     BLASRuntime.setThreadCount(threads)
-    print("| size | weights | tasks | pool | width | targets kept | blocks kept | median ms | best ms |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("| size | weights | tasks | pool | width | targets kept | blocks kept | median ms | best ms | re-scored picks | CPU ms (median) |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for size in sizes.split(separator: ",").map(String.init) {
       for weighting in weightings.split(separator: ",").map(String.init) {
-        let bench = try SelectBenchProblem(size: size, sharp: weighting == "is")
+        var bench = try SelectBenchProblem(size: size, sharp: weighting == "is")
+        bench.problem.gainRankTolerance = gainRankTolerance
         var times: [Double] = []
+        var cpuTimes: [Double] = []
         var result: SelectionResult?
         for _ in 0..<repeats {
-          let start = DispatchTime.now().uptimeNanoseconds
+          let (start, cpuStart) = (DispatchTime.now().uptimeNanoseconds, Self.cpuMilliseconds())
           result = try AMFStrategy.select(bench.problem)
           times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+          cpuTimes.append(Self.cpuMilliseconds() - cpuStart)
         }
         times.sort()
+        cpuTimes.sort()
         let folder = URL(fileURLWithPath: out).appendingPathComponent("\(size)-\(weighting)")
         try bench.export(to: folder, result: result!)
         let kept = bench.keptCounts
         print(String(
-          format: "| %@ | %@ | %d | %d | %d | %d | %d | %.1f | %.1f |", size, weighting, bench.tasks, bench.pool,
-          bench.width, kept.targets, kept.blocks, times[times.count / 2], times[0]))
-        print("RESULT swift \(size) \(weighting) \(times[times.count / 2]) \(times[0])")
+          format: "| %@ | %@ | %d | %d | %d | %d | %d | %.1f | %.1f | %d | %.1f |", size, weighting, bench.tasks,
+          bench.pool, bench.width, kept.targets, kept.blocks, times[times.count / 2], times[0],
+          result?.exactlyRescored.count ?? 0, cpuTimes[cpuTimes.count / 2]))
+        print("RESULT swift \(size) \(weighting) \(times[times.count / 2]) \(times[0]) cpu \(cpuTimes[cpuTimes.count / 2])")
       }
     }
+  }
+
+  /// CPU time of this process (every thread), in ms: what a round costs without the wait for a core on a
+  /// shared machine.
+  static func cpuMilliseconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+    return Double(time.tv_sec) * 1e3 + Double(time.tv_nsec) / 1e6
   }
 }
 
@@ -57,7 +74,7 @@ struct SelectBenchProblem {
   let width: Int
   static let horizon = 60
   static let stride = 5
-  let problem: SelectionProblem
+  var problem: SelectionProblem
   let weights: ImportanceWeights
   let set: EmbeddingSet
 

@@ -90,6 +90,21 @@ func sectionFailure<T: Decodable>(_ type: T.Type, _ json: String) -> String? {
     #expect(separate.importance.ratioNoiseVariance == 0.25 && separate.importance.noiseVariance == 0.5)
   }
 
+  /// `gain_rank_tolerance` (issue #20) is encoded only when set, so the default's canonical params and
+  /// every committed stage key stay as they were.
+  @Test func gainRankToleranceIsEncodedOnlyWhenSet() throws {
+    let plain = try decodeSection(SelectSettings.self, "{}")
+    let plainJSON = try CanonicalJSON.string(plain)
+    #expect(plain.gainRankTolerance == nil && !plainJSON.contains("gain_rank_tolerance"))
+    let set = try decodeSection(SelectSettings.self, #"{"gain_rank_tolerance": 1e-9}"#)
+    #expect(set.gainRankTolerance == 1e-9)
+    let json = try CanonicalJSON.string(set)
+    #expect(json.contains(#""gain_rank_tolerance":1e-09"#))
+    #expect(try decodeSection(SelectSettings.self, json) == set)
+    #expect(sectionFailure(SelectSettings.self, #"{"gain_rank_tolerance": 1}"#) == "gain_rank_tolerance: 1.0 is not in [0, 1)")
+    #expect(sectionFailure(SelectSettings.self, #"{"gain_rank_tolerance": -0.1}"#) == "gain_rank_tolerance: -0.1 is not in [0, 1)")
+  }
+
   @Test func selectRangesNameTheKey() {
     #expect(sectionFailure(SelectSettings.self, #"{"min_weight": 1}"#) == "min_weight: must be in [0, 1)")
     #expect(sectionFailure(SelectSettings.self, #"{"is_clip": 0}"#) == "is_clip: must be > 0, found 0.0")

@@ -13,6 +13,14 @@ import AMFNumerics
 /// most that weight times a gain); the block each candidate would be conditioned on is always kept.
 /// Complexity per pick: `Σ_blocks (m² p + m p n_T + m² n_T)` flops in weight space (p = embedding width,
 /// n_T = active targets, m = block length), one p×p Cholesky to condition.
+///
+/// With `problem.gainRankTolerance = ε` (`select.gain_rank_tolerance`) the scores use the spectral gain
+/// (`InformationGain.spectralReductions`): `Σ_blocks (m² p + 4m³/3 + r p (m + n_T))` with r the kept
+/// directions. Each score is then at most `β Σ_b w_b Σ_x w_x` below the Woodbury one (β =
+/// `InformationGain.gainBound`), never above; a pick is kept only when that certifies it — the best spectral
+/// score beats every other candidate's spectral score plus its bound by more than `certificateSlack` —
+/// otherwise the pick's scores are recomputed with the Woodbury gain. So the picks are the Woodbury picks;
+/// the recorded scores differ from them by at most the bound (plus rounding).
 public enum AMFStrategy: SelectionStrategy {
   public static let id = StrategyID.amf
   public static let inputs: Set<SelectionInput> = [.embeddings]
@@ -55,6 +63,43 @@ public enum AMFStrategy: SelectionStrategy {
     return TieBreak.row(scores, candidates: problem.candidates)
   }
 
+  /// The spectral score of every candidate (NaN for non-candidates) and how far below the Woodbury score
+  /// each may lie (`InformationGain.gainBound(tolerance:) · Σ_b w_b Σ_x w_x`).
+  static func spectralScores(
+    _ problem: SelectionProblem, plan: ActivePoints, model: some PosteriorModel, tolerance: Double
+  ) throws -> (scores: [Double], bounds: [Double]) {
+    var scores = [Double](repeating: 0, count: problem.taskCount)
+    var bounds = [Double](repeating: 0, count: problem.taskCount)
+    let targetVariances = model.variances(plan.targetRange)
+    let shift = problem.targetNoise ? model.noiseVariance : 0
+    let reductions = try InformationGain.spectralReductions(
+      model: model, targets: plan.targetRange, blocks: plan.blocks.map(\.range), tolerance: tolerance)
+    let perTarget = InformationGain.gainBound(tolerance: tolerance) * plan.targetWeights.reduce(0, +)
+    for (block, reduction) in zip(plan.blocks, reductions) {
+      let gains = InformationGain.gains(reduction: reduction, targetVariances: targetVariances, shift: shift)
+      var total = 0.0
+      for (gain, weight) in zip(gains, plan.targetWeights) { total += weight * gain }
+      scores[block.task] += block.weight * total
+      bounds[block.task] += block.weight * perTarget
+    }
+    guard scores.allSatisfy(\.isFinite) else { throw SelectionError.nonFinite(quantity: "an information-gain score") }
+    return (TieBreak.row(scores, candidates: problem.candidates), bounds)
+  }
+
+  /// Room left for rounding between the spectral and the Woodbury arithmetic when certifying a pick,
+  /// relative to the largest score (far above the ≈ 1e-13 measured, and above the 1e-12 tie tolerance).
+  static let certificateSlack = 1e-10
+
+  /// Whether the spectral argmax is the Woodbury argmax: for every other candidate c,
+  /// `spectral(c) + bound(c) < spectral(best) − slack`. Since `spectral ≤ Woodbury ≤ spectral + bound`, no
+  /// other candidate can then reach or tie the best.
+  static func certifies(_ spectral: (scores: [Double], bounds: [Double]), candidates: [Int], order: [Int]) -> Bool {
+    let best = TieBreak.argmax(spectral.scores, candidates: candidates, order: order)
+    let scale = candidates.reduce(1.0) { max($0, abs(spectral.scores[$1])) }
+    let margin = spectral.scores[best] - certificateSlack * scale
+    return candidates.allSatisfy { $0 == best || spectral.scores[$0] + spectral.bounds[$0] < margin }
+  }
+
   private static func greedy<M: PosteriorModel>(
     _ problem: SelectionProblem, plan: ActivePoints, weights: ImportanceWeights, model initial: M
   ) throws -> SelectionResult {
@@ -62,7 +107,17 @@ public enum AMFStrategy: SelectionStrategy {
     var result = SelectionResult(selected: [], scores: [])
     let order = problem.tieBreakOrder
     for pick in 0..<problem.batch {
-      let row = try scores(problem, plan: plan, model: model)
+      var row: [Double]
+      if let tolerance = problem.gainRankTolerance {
+        let spectral = try spectralScores(problem, plan: plan, model: model, tolerance: tolerance)
+        row = spectral.scores
+        if !certifies(spectral, candidates: problem.candidates, order: order) {
+          row = try scores(problem, plan: plan, model: model)
+          result.exactlyRescored.append(pick)
+        }
+      } else {
+        row = try scores(problem, plan: plan, model: model)
+      }
       let task = TieBreak.argmax(row, candidates: problem.candidates, order: order)
       result.selected.append(task)
       result.scores.append(row)

@@ -89,10 +89,16 @@ public struct SelectSettings: Codable, Hashable, Sendable {
   /// Which proxy demonstration the greedy batch conditions on after a pick (AMF.md §2.4; `likeliest`, the
   /// default, is encoded nowhere, so existing stage keys are unchanged).
   public var batchConditioning = BatchConditioning.likeliest
+  /// `amf` scores with the spectral gain, dropping each block's eigen-directions that carry at most this
+  /// fraction of information (issue #20; each target's gain drops by at most −½ log(1 − ε) nats, and a pick
+  /// that bound cannot certify is re-scored exactly, so the picks stay the Woodbury picks). nil, the
+  /// default: the Woodbury gain. Encoded only when set, so existing stage keys are unchanged.
+  public var gainRankTolerance: Double?
 
   enum CodingKeys: String, CodingKey, CaseIterable {
     case strategy, conditionOnCollected = "condition_on_collected", targetNoise = "target_noise"
     case minWeight = "min_weight", batchConditioning = "batch_conditioning"
+    case gainRankTolerance = "gain_rank_tolerance"
   }
 
   /// Every key the section accepts.
@@ -111,8 +117,12 @@ public struct SelectSettings: Codable, Hashable, Sendable {
     targetNoise = try c.decodeIfPresent(Bool.self, forKey: .targetNoise) ?? targetNoise
     minWeight = try c.decodeIfPresent(Double.self, forKey: .minWeight) ?? minWeight
     batchConditioning = try c.decodeIfPresent(BatchConditioning.self, forKey: .batchConditioning) ?? batchConditioning
+    gainRankTolerance = try c.decodeIfPresent(Double.self, forKey: .gainRankTolerance)
     try decoder.validating {
       guard minWeight >= 0, minWeight < 1 else { throw InvalidParameter("min_weight", reason: "must be in [0, 1)") }
+      if let gainRankTolerance, !(gainRankTolerance >= 0 && gainRankTolerance < 1) {
+        throw InvalidParameter("gain_rank_tolerance", reason: "\(gainRankTolerance) is not in [0, 1)")
+      }
     }
   }
 
@@ -125,5 +135,6 @@ public struct SelectSettings: Codable, Hashable, Sendable {
     try c.encode(targetNoise, forKey: .targetNoise)
     try c.encode(minWeight, forKey: .minWeight)
     if batchConditioning != .likeliest { try c.encode(batchConditioning, forKey: .batchConditioning) }
+    try c.encodeIfPresent(gainRankTolerance, forKey: .gainRankTolerance)
   }
 }
