@@ -79,15 +79,16 @@ extension StageKind {
     }
   }
 
-  /// Decodes `document` strictly as this stage's params (for validation only).
-  func decodeParams(_ document: JSONValue) throws {
+  /// Decodes `document` strictly as this stage's params; their canonical JSON (what the stage records).
+  @discardableResult
+  public func decodeParams(_ document: JSONValue) throws -> String {
     switch self {
-    case .pretrain: _ = try ParamsResolver.decode(PretrainParams.self, from: document)
-    case .embed: _ = try ParamsResolver.decode(EmbedParams.self, from: document)
-    case .select: _ = try ParamsResolver.decode(SelectParams.self, from: document)
-    case .finetune: _ = try ParamsResolver.decode(FinetuneParams.self, from: document)
-    case .evaluate: _ = try ParamsResolver.decode(EvaluateParams.self, from: document)
-    case .report: _ = try ParamsResolver.decode(ReportParams.self, from: document)
+    case .pretrain: try ParamsResolver.decode(PretrainParams.self, from: document).canonical
+    case .embed: try ParamsResolver.decode(EmbedParams.self, from: document).canonical
+    case .select: try ParamsResolver.decode(SelectParams.self, from: document).canonical
+    case .finetune: try ParamsResolver.decode(FinetuneParams.self, from: document).canonical
+    case .evaluate: try ParamsResolver.decode(EvaluateParams.self, from: document).canonical
+    case .report: try ParamsResolver.decode(ReportParams.self, from: document).canonical
     }
   }
 }

@@ -25,21 +25,24 @@ import Testing
     }
   }
 
+  /// Runs `examples/shell/<script>` with `arguments` and the executables under test; its exit status.
+  static func runScript(_ script: String, _ arguments: [String]) throws -> Int32 {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/bash")
+    process.arguments = [root.appendingPathComponent("examples/shell/\(script)").path] + arguments
+      + [Executables.productsFolder.path]
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    return process.terminationStatus
+  }
+
   @Test func theHandWrittenLoopEqualsTheOrchestratorByteForByte() throws {
     let folder = try TemporaryDirectory("amf-shell-example")
     defer { folder.remove() }
     // The script, with the executables under test.
-    let script = Process()
-    script.executableURL = URL(fileURLWithPath: "/bin/bash")
-    script.arguments = [
-      Self.root.appendingPathComponent("examples/shell/run-arm.sh").path, folder.file("by-hand").path,
-      Executables.productsFolder.path,
-    ]
-    script.standardOutput = FileHandle.nullDevice
-    script.standardError = FileHandle.nullDevice
-    try script.run()
-    script.waitUntilExit()
-    #expect(script.terminationStatus == 0)
+    #expect(try Self.runScript("run-arm.sh", [folder.file("by-hand").path]) == 0)
 
     // The orchestrator on a copy of the manifest and what it extends (its lock goes beside the copy).
     let copy = folder.file("repo")
@@ -82,17 +85,7 @@ import Testing
   @Test func theLoopReplaysRecordedDemonstrations() throws {
     let folder = try TemporaryDirectory("amf-shell-recorded")
     defer { folder.remove() }
-    let script = Process()
-    script.executableURL = URL(fileURLWithPath: "/bin/bash")
-    script.arguments = [
-      Self.root.appendingPathComponent("examples/shell/run-arm-recorded.sh").path, folder.url.path,
-      Executables.productsFolder.path,
-    ]
-    script.standardOutput = FileHandle.nullDevice
-    script.standardError = FileHandle.nullDevice
-    try script.run()
-    script.waitUntilExit()
-    #expect(script.terminationStatus == 0)
+    #expect(try Self.runScript("run-arm-recorded.sh", [folder.url.path]) == 0)
     let committed = try LockFile.read(Self.root.appendingPathComponent("examples/shell/amf-reacher.lock.json"), manifest: "amf")
     func hash(_ file: String) throws -> String { try ArtifactFile.contentHash(of: folder.file(file)) }
     #expect(try hash("seed-0-round-1-selection.h5") == committed.stages["select/seed-0/round-1"]?.outputs["selection"])

@@ -31,21 +31,10 @@ import Testing
       }
       let kind = try #require(StageKind(rawValue: run.kind))
       let projected = try PipelineParams.project(.object(withRound), for: kind)
-      #expect(try canonical(kind, projected) == run.paramsJSON, "\(run.name)")
+      #expect(try kind.decodeParams(projected) == run.paramsJSON, "\(run.name)")
       checked += 1
     }
     #expect(checked > 0)
-  }
-
-  static func canonical(_ kind: StageKind, _ document: JSONValue) throws -> String {
-    switch kind {
-    case .pretrain: try ParamsResolver.decode(PretrainParams.self, from: document).canonical
-    case .embed: try ParamsResolver.decode(EmbedParams.self, from: document).canonical
-    case .select: try ParamsResolver.decode(SelectParams.self, from: document).canonical
-    case .finetune: try ParamsResolver.decode(FinetuneParams.self, from: document).canonical
-    case .evaluate: try ParamsResolver.decode(EvaluateParams.self, from: document).canonical
-    case .report: try ParamsResolver.decode(ReportParams.self, from: document).canonical
-    }
   }
 
   @Test(arguments: ["amf", "no-is", "uniform", "uncertainty", "rebalancing"])
