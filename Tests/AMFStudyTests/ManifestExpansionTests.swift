@@ -102,7 +102,7 @@ import AMFStages
     let loader = ManifestLoader(workingDirectory: repositoryRoot, pipelinesDirectory: pipelines)
     let files = try #require(FileManager.default.enumerator(atPath: pipelines.path)).compactMap { $0 as? String }
       .filter { $0.hasSuffix(".yaml") }.sorted()
-    #expect(files.count == 234)  // 8 bases, 5 default arms, 39 studies with their arms, the smoke set
+    #expect(files.count == 250)  // 8 bases, 5 default arms, 43 studies with their arms, the smoke set
     for file in files {
       let runs = try PipelineManifest.load(file, loader: loader).stageRuns()
       #expect(Set(runs.map(\.name)).count == runs.count, "\(file)")
