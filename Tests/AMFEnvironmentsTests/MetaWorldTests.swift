@@ -72,6 +72,23 @@ struct MetaWorldTests {
     second.stop()
   }
 
+  /// Simulators built from copies of a once-compiled model (the child's cache) give the episodes that freshly
+  /// compiled models give, bit for bit, over every task and with simulators reused within a batch.
+  @Test func cachedModelsGiveTheSameEpisodes() throws {
+    let environment = try MetaWorld(EnvironmentConfiguration())
+    let call = "        cache_compiled_models(mujoco)\n"
+    #expect(MetaWorldBridgeScript.source.contains(call))
+    let uncachedSource = MetaWorldBridgeScript.source.replacingOccurrences(of: call, with: "")
+    #expect(uncachedSource != MetaWorldBridgeScript.source)
+    let requests = Rollout.requests(seed: Seed(31), tasks: [0, 1, 2, 3], episodesPerTask: 7)
+    let cached = try bridge()
+    let uncached = MetaWorldBridge(launch: (try #require(MetaWorldInstall.python), ["-u", "-c", uncachedSource]))
+    let expected = try uncached.expertEpisodes(environment, requests: requests, horizon: 150)
+    #expect(try cached.expertEpisodes(environment, requests: requests, horizon: 150) == expected)
+    cached.stop()
+    uncached.stop()
+  }
+
   /// A step-by-step rollout of a policy: a still policy never succeeds and runs the horizon.
   @Test func policyRolloutStepsInBatches() throws {
     let environment = try MetaWorld(EnvironmentConfiguration())

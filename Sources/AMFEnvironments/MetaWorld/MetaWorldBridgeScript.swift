@@ -43,6 +43,29 @@ def send_json(value):
     FRAMES.write((json.dumps(value, sort_keys=True) + "\n").encode())
 
 
+def cache_compiled_models(mujoco):
+    """Compiles each MJCF file once per child; every simulator gets its own copy (mj_copyModel).
+
+    Compiling the XML is 99% of building a Meta-World simulator (about 0.2-1 s each, 15 per evaluation).
+    A copy of a compiled model is the model a fresh compile gives, bit for bit, and each environment still
+    owns its copy (resets move bodies and sites in it), so episodes are unchanged
+    (docs/environments/metaworld.md, "Speed").
+    """
+    import copy
+    compile_xml = mujoco.MjModel.from_xml_path
+    compiled = {}
+
+    def from_xml_path(path, *args, **kwargs):
+        if args or kwargs:
+            return compile_xml(path, *args, **kwargs)
+        model = compiled.get(path)
+        if model is None:
+            model = compiled[path] = compile_xml(path)
+        return copy.copy(model)
+
+    mujoco.MjModel.from_xml_path = staticmethod(from_xml_path)
+
+
 class Bridge:
     def __init__(self, tasks):
         import numpy as np
@@ -51,6 +74,7 @@ class Bridge:
         from metaworld import policies
         from metaworld.env_dict import ALL_V3_ENVIRONMENTS
         self.np, self.metaworld = np, metaworld
+        cache_compiled_models(mujoco)
         self.classes, self.experts = {}, {}
         for name in tasks:
             if name not in ALL_V3_ENVIRONMENTS:
