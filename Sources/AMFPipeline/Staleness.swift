@@ -94,9 +94,10 @@ public struct Planner: Sendable {
     return result
   }
 
-  /// The input hashes of `run` when every producer is up to date (or has finished), else nil.
+  /// The input hashes of `run` when every producer is up to date (or has finished), else nil: each
+  /// producer's output hash, and each file input's pinned content hash (`StageRunSpec.files`).
   public static func inputHashes(of run: StageRunSpec, outputs: (String) -> [String: String]?) -> [String: String]? {
-    var hashes: [String: String] = [:]
+    var hashes = run.files.mapValues(\.contentHash)
     for (role, reference) in run.inputs {
       guard let hash = outputs(reference.run)?[reference.role] else { return nil }
       hashes[role] = hash
