@@ -115,8 +115,11 @@ public struct Planner: Sendable {
       let pending = run.inputs.filter { role, reference in
         if case .upToDate? = known[reference.run] { return false }
         return true
-      }.keys.sorted()
-      return .stale(try reasonWithoutOutputs(run, entry: entry, pendingRoles: pending), key: nil)
+      }.keys
+      // A file input is known now: it counts when its hash differs from the lock's.
+      let changedFiles = run.files.filter { entry?.inputs[$0.key] != $0.value.contentHash }.keys
+      let roles = (Array(pending) + changedFiles).sorted()
+      return .stale(try reasonWithoutOutputs(run, entry: entry, pendingRoles: roles), key: nil)
     }
     let key = ResolvedRun(run, inputHashes: hashes).key
     if forced.contains(run.name) { return .stale(.forced, key: key) }
