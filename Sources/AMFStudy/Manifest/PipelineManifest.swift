@@ -11,13 +11,16 @@ public enum PipelineManifest: Hashable, Sendable {
 
   /// Loads `path` (cwd first, then `Pipelines/`), resolves `extends:`, decodes strictly and, for a study, loads
   /// every arm relative to the study file. A file with `arms:` is a study. The stage runs it expands to are
-  /// counted (not made) and limited to `InputLimits.stageRuns`.
+  /// counted (not made) and limited to `InputLimits.stageRuns`. A recorded expert (`expert.demonstrations`,
+  /// the study's for every arm) is found, read and checked against each arm that uses it (`ExpertFiles`).
   ///
   /// Throws `ManifestError` located at the offending node.
   public static func load(_ path: String, loader: ManifestLoader) throws -> PipelineManifest {
     let loaded = try loader.load(path)
+    var experts = ExpertFiles()
     guard loaded.root["arms"] != nil else {
-      let manifest = PipelineManifest.arm(try loaded.decode(ArmManifest.self))
+      let arm = try experts.resolve(try loaded.decode(ArmManifest.self), armRoot: loaded.root)
+      let manifest = PipelineManifest.arm(arm)
       try manifest.checkStageRunCount(at: loaded.root.location)
       return manifest
     }
@@ -36,7 +39,7 @@ public enum PipelineManifest: Hashable, Sendable {
         throw ManifestError.invalidValue(
           location, path: "arms[\(index)]", reason: "two arms are named '\(arm.name)'; arm names must be unique")
       }
-      arms.append(arm)
+      arms.append(try experts.resolve(arm, armRoot: armFile.root, inherited: study.expert, studyRoot: loaded.root))
     }
     let manifest = PipelineManifest.study(study, arms: arms)
     try manifest.checkStageRunCount(at: loaded.root.location)
