@@ -90,6 +90,21 @@ import Testing
       }
     }
 
+    // A reproduction package holds the recording where the manifest finds it.
+    let archive = copy.folder.file("repro.tar.gz")
+    let packed = try Executables.run("amf-pipeline", ["archive", copy.manifest, "--store", copy.store.path, archive.path])
+    #expect(packed.status == 0, "\(packed.standardError)")
+    let listing = Process()
+    listing.executableURL = URL(fileURLWithPath: "/bin/tar")
+    listing.arguments = ["tzf", archive.path]
+    let names = Pipe()
+    listing.standardOutput = names
+    try listing.run()
+    let members = String(decoding: names.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    listing.waitUntilExit()
+    #expect(members.contains("examples/recorded/demonstrations.h5\n")
+      && members.contains("examples/recorded/reacher-mismatch.yaml\n"), "\(members.prefix(2000))")
+
     // The same study without the key prints the same params; the file is named on stderr.
     let params = try Executables.run("amf-pipeline", ["params", copy.manifest, "--arm", "amf"])
     let plain = try Executables.run(
