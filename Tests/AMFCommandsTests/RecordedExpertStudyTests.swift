@@ -54,7 +54,9 @@ import Testing
     try FileManager.default.copyItem(at: copy.folder.file("unused-policy.h5"), to: copy.recording)
     let refused = try copy.pipeline(["run"])
     #expect(refused.status == 65)
-    #expect(refused.standardError.contains("reacher-mismatch.yaml:19:26: invalid value for 'expert.demonstrations'")
+    let lines = try String(contentsOfFile: copy.manifest, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+    let line = try #require(lines.firstIndex { $0.hasPrefix("expert: {demonstrations: ") }) + 1
+    #expect(refused.standardError.contains("reacher-mismatch.yaml:\(line):26: invalid value for 'expert.demonstrations'")
       && refused.standardError.contains("amf.kind is 'policy'"), "\(refused.standardError)")
     #expect(!FileManager.default.fileExists(atPath: copy.store.path))
 
