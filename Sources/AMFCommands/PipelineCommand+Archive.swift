@@ -9,8 +9,8 @@ public struct ArchiveCommand: ParsableCommand {
   public static let configuration = CommandConfiguration(
     commandName: "archive", abstract: "Pack a manifest, its lock, its artifacts and report into a .tar.gz.",
     discussion: """
-      Contents: the manifest and every file it extends (and a study's arms), the lock, every artifact and run \
-      record the lock references (under store/<key[0:2]>/), the report folder the lock names, and SHA256SUMS. \
+      Contents: the manifest and every file it extends (and a study's arms), the recorded demonstrations it \
+      names (expert.demonstrations), the lock, every artifact and run record the lock references (under store/<key[0:2]>/), the report folder the lock names, and SHA256SUMS. \
       Artifacts are checked against the lock first; the archive is written complete or not at all.
       To check a package: tar xzf OUT.tar.gz -C DIR && (cd DIR && sha256sum -c SHA256SUMS)
       """)

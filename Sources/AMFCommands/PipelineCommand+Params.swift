@@ -1,5 +1,6 @@
 import AMFCore
 import AMFPipeline
+import AMFStages
 import AMFStudy
 import ArgumentParser
 import Foundation
@@ -12,7 +13,9 @@ public struct ParamsCommand: ParsableCommand {
     discussion: """
       The union of the arm's stage runs' params, without `round` (a loop passes --param round=R); every \
       stage executable accepts it as --params-file and decodes exactly the params the orchestrator would \
-      pass, so artifacts made by hand equal the orchestrator's byte for byte (examples/shell/).
+      pass, so artifacts made by hand equal the orchestrator's byte for byte (examples/shell/). Files the \
+      arm reads (a recorded expert, `expert.demonstrations`) are inputs, not params: a note on stderr names \
+      them and the flag that passes them.
       """)
 
   @OptionGroup var options: PipelineOptions
@@ -28,6 +31,12 @@ public struct ParamsCommand: ParsableCommand {
       let encoder = JSONEncoder()
       encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
       print(String(decoding: try encoder.encode(document), as: UTF8.self))
+      for (role, path) in try ArmParams.files(graph: session.graph, arm: arm).sorted(by: { $0.key < $1.key }) {
+        let flag = role == FinetuneStage.recordedRole ? "--demonstrations-from \(path)" : "--input \(role)=\(path)"
+        let note = "amf-pipeline params: note: the arm's finetune runs also read the file \(path) (input \(role), "
+          + "not a param, so not in this file): pass \(flag) to amf-finetune\n"
+        FileHandle.standardError.write(Data(note.utf8))
+      }
     } catch {
       throw ExitStatus.report(error, command: "amf-pipeline params")
     }

@@ -30,8 +30,8 @@ public enum DagRenderer {
 
   static func text(_ graph: StageGraph) -> String {
     graph.order.map { run in
-      let inputs = run.inputs.keys.sorted().compactMap { role in
-        run.inputs[role].map { "\(role) ← \($0.run).\($0.role)" }
+      let inputs = Set(run.inputs.keys).union(run.files.keys).sorted().compactMap { role in
+        run.inputs[role].map { "\(role) ← \($0.run).\($0.role)" } ?? run.files[role].map { "\(role) ← file \($0.path)" }
       }
       return inputs.isEmpty ? run.name : "\(run.name)\n    " + inputs.joined(separator: "\n    ")
     }.joined(separator: "\n")
@@ -40,11 +40,15 @@ public enum DagRenderer {
   static func dot(_ graph: StageGraph, name: String) -> String {
     var lines = ["digraph \"\(name)\" {", "  rankdir=LR;", "  node [shape=box, fontname=\"Helvetica\"];"]
     for run in graph.order { lines.append("  \"\(run.name)\";") }
+    for path in files(of: graph) { lines.append("  \"\(path)\" [shape=note];") }
     for run in graph.order {
       for role in run.inputs.keys.sorted() {
         if let reference = run.inputs[role] {
           lines.append("  \"\(reference.run)\" -> \"\(run.name)\" [label=\"\(role)\"];")
         }
+      }
+      for role in run.files.keys.sorted() {
+        if let file = run.files[role] { lines.append("  \"\(file.path)\" -> \"\(run.name)\" [label=\"\(role)\"];") }
       }
     }
     lines.append("}")
@@ -56,13 +60,28 @@ public enum DagRenderer {
     for (index, run) in graph.order.enumerated() { identifiers[run.name] = "n\(index)" }
     var lines = ["graph LR"]
     for run in graph.order { lines.append("  \(identifiers[run.name] ?? "")[\"\(run.name)\"]") }
+    var fileIdentifiers: [String: String] = [:]
+    for (index, path) in files(of: graph).enumerated() {
+      fileIdentifiers[path] = "f\(index)"
+      lines.append("  f\(index)[/\"\(path)\"/]")
+    }
     for run in graph.order {
       for role in run.inputs.keys.sorted() {
         if let reference = run.inputs[role], let from = identifiers[reference.run], let to = identifiers[run.name] {
           lines.append("  \(from) -->|\(role)| \(to)")
         }
       }
+      for role in run.files.keys.sorted() {
+        if let file = run.files[role], let from = fileIdentifiers[file.path], let to = identifiers[run.name] {
+          lines.append("  \(from) -->|\(role)| \(to)")
+        }
+      }
     }
     return lines.joined(separator: "\n")
+  }
+
+  /// The paths of every file input of `graph`, sorted.
+  static func files(of graph: StageGraph) -> [String] {
+    Set(graph.order.flatMap { $0.files.values.map(\.path) }).sorted()
   }
 }

@@ -18,6 +18,8 @@ extension Executor {
       if !forced || computedKeysContains(key), case .success(let outputs) = found {
         return .success((outputs, .reused))
       }
+      // The key holds the file inputs' hashes from planning: the stage must read those very bytes.
+      for role in spec.files.keys.sorted() { try spec.files[role]?.check(run: spec.name, role: role, hasher: hasher) }
       try clearKey(of: spec, key: key, found: found)
       let seconds = try await invoke(spec, key: key, inputs: inputURLs)
       let outputs = try verifiedOutputs(of: spec, key: key, planner: planner)

@@ -145,9 +145,9 @@ public final class Executor: @unchecked Sendable {
     }
   }
 
-  /// Store paths of `spec`'s inputs: each producer's output at the producer's key.
+  /// Paths of `spec`'s inputs: each producer's output at the producer's key, and each file input.
   func inputURLs(of spec: StageRunSpec, finished: [String: FinishedRun]) -> [String: URL] {
-    var urls: [String: URL] = [:]
+    var urls = spec.files.mapValues(\.url)
     for (role, reference) in spec.inputs {
       guard let producer = finished[reference.run] else { continue }
       urls[role] = store.outputURL(
@@ -178,13 +178,14 @@ public final class Executor: @unchecked Sendable {
   /// entries committed meanwhile (a Slurm job, another `run`) are kept rather than overwritten.
   private func writeLock(finished: [String: FinishedRun], previous: LockFile, lockURL: URL,
                          publishing: SidecarPublication?) throws -> LockFile {
-    let lock = try previous.updated(graph: graph, finished: finished)
+    let lockFolder = lockURL.deletingLastPathComponent()
+    let lock = try previous.updated(graph: graph, finished: finished, lockFolder: lockFolder)
     let publicationDue = publishing.map { !isPublished($0, in: lock, previous: previous, lockURL: lockURL) } ?? false
     guard lock != previous || publicationDue || !FileManager.default.fileExists(atPath: lockURL.path) else {
       return lock
     }
     return try LockFile.update(at: lockURL, manifest: previous.manifest) { current in
-      var next = try current.updated(graph: graph, finished: finished)
+      var next = try current.updated(graph: graph, finished: finished, lockFolder: lockFolder)
       if let publishing { publish(publishing, in: &next, previous: current, lockURL: lockURL) }
       current = next
     }

@@ -28,7 +28,8 @@ extension LockFile {
   /// every field before it is converted or turned into a path.
   ///
   /// Checks: `schema` is `supportedSchema`; `report_folder` is a relative path inside the lock's folder;
-  /// per stage, `key` and every input and output hash are 64 lowercase hex digits, output roles are plain
+  /// per stage, `key` and every input and output hash are 64 lowercase hex digits, `files` (if present)
+  /// maps roles to non-empty paths, output roles are plain
   /// names (they become file names), `stage_version` is in 0…Int32.max and `seed` in 0…2^53 (it is
   /// read through a JSON number, a `Double`, which holds integers exactly only up to 2^53).
   init(json: JSONValue) throws {
@@ -71,7 +72,22 @@ extension LockFile {
     return Entry(
       kind: kind, key: try hash(entry["key"], field: "\(field).key"), stageVersion: Int(version),
       seed: UInt64(seed), params: entry["params"] ?? .null, inputs: try hashes(entry["inputs"], field: "\(field).inputs"),
-      outputs: outputs)
+      outputs: outputs, files: try files(entry["files"], field: "\(field).files"))
+  }
+
+  /// The optional `files` of an entry: role → path. The paths are only shown (nothing reads them), but they
+  /// must be text without NUL bytes.
+  private static func files(_ value: JSONValue?, field: String) throws -> [String: String] {
+    guard let value else { return [:] }
+    guard case .object(let map) = value else { throw FieldError(field: field, expected: "an object") }
+    var result: [String: String] = [:]
+    for (role, pathValue) in map {
+      guard case .string(let path) = pathValue, !path.isEmpty, !path.contains("\0") else {
+        throw FieldError(field: "\(field)[\(quoted(role))]", expected: "a file path")
+      }
+      result[role] = path
+    }
+    return result
   }
 
   /// An integral number in `range`, as a `Double` that converts to `Int`/`UInt64` without a trap.

@@ -28,15 +28,18 @@ public struct LockFile: Codable, Equatable, Sendable {
     public var params: JSONValue
     public var inputs: [String: String]
     public var outputs: [String: String]
+    /// Input role → the path of the file read there, for the roles that are files outside the store
+    /// (`StageRunSpec.files`), relative to the lock's folder; its hash is in `inputs`. Absent when empty.
+    public var files: [String: String]
 
     enum CodingKeys: String, CodingKey {
-      case kind, key, seed, params, inputs, outputs
+      case kind, key, seed, params, inputs, outputs, files
       case stageVersion = "stage_version"
     }
 
     /// Creates an entry.
     public init(kind: String, key: String, stageVersion: Int, seed: UInt64, params: JSONValue,
-                inputs: [String: String], outputs: [String: String]) {
+                inputs: [String: String], outputs: [String: String], files: [String: String] = [:]) {
       self.kind = kind
       self.key = key
       self.stageVersion = stageVersion
@@ -44,6 +47,32 @@ public struct LockFile: Codable, Equatable, Sendable {
       self.params = params
       self.inputs = inputs
       self.outputs = outputs
+      self.files = files
+    }
+
+    /// Decodes an entry; `files` may be absent.
+    public init(from decoder: any Decoder) throws {
+      let c = try decoder.container(keyedBy: CodingKeys.self)
+      self.init(
+        kind: try c.decode(String.self, forKey: .kind), key: try c.decode(String.self, forKey: .key),
+        stageVersion: try c.decode(Int.self, forKey: .stageVersion), seed: try c.decode(UInt64.self, forKey: .seed),
+        params: try c.decode(JSONValue.self, forKey: .params), inputs: try c.decode([String: String].self, forKey: .inputs),
+        outputs: try c.decode([String: String].self, forKey: .outputs),
+        files: try c.decodeIfPresent([String: String].self, forKey: .files) ?? [:])
+    }
+
+    /// Encodes the entry; `files` only when there are any, so locks of runs without file inputs are
+    /// byte for byte what they were before file inputs existed.
+    public func encode(to encoder: any Encoder) throws {
+      var c = encoder.container(keyedBy: CodingKeys.self)
+      try c.encode(kind, forKey: .kind)
+      try c.encode(key, forKey: .key)
+      try c.encode(stageVersion, forKey: .stageVersion)
+      try c.encode(seed, forKey: .seed)
+      try c.encode(params, forKey: .params)
+      try c.encode(inputs, forKey: .inputs)
+      try c.encode(outputs, forKey: .outputs)
+      if !files.isEmpty { try c.encode(files, forKey: .files) }
     }
   }
 

@@ -30,6 +30,11 @@ public enum PipelineError: Error, Hashable, Sendable, CustomStringConvertible {
   case storeBusy(store: String)
   /// A stage run's parameters are not JSON (the manifest expander wrote them).
   case invalidParams(run: String, reason: String)
+  /// A role of a stage run is both another run's output and a file (`StageRunSpec.files`), or a file input's
+  /// path or hash is unusable.
+  case invalidFileInput(run: String, role: String, reason: String)
+  /// A file input changed (or vanished) between planning and the stage's start.
+  case fileInputChanged(run: String, role: String, path: String, reason: String)
 
   public var description: String {
     switch self {
@@ -62,6 +67,11 @@ public enum PipelineError: Error, Hashable, Sendable, CustomStringConvertible {
       "\(path): cannot archive (\(reason)); run the manifest first so that the lock's artifacts exist"
     case .toolFailed(let tool, let status, let detail):
       "\(tool) failed with exit status \(status): \(detail)"
+    case .invalidFileInput(let run, let role, let reason):
+      "stage run '\(run)' file input '\(role)' \(reason)"
+    case .fileInputChanged(let run, let role, let path, let reason):
+      "stage run '\(run)' did not start: its input '\(role)', the file \(path), \(reason); the file changed "
+        + "after the plan was made: run again, which plans with the file as it is now (and reruns what it changes)"
     case .invalidParams(let run, let reason):
       "stage run '\(run)' has parameters that are not JSON (\(reason)); nothing was locked for it: "
         + "the manifest expander wrote them, so report this as a bug"

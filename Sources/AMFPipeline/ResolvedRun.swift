@@ -1,3 +1,5 @@
+import Foundation
+
 /// A stage run whose inputs are known: its spec, the content hash of each input role and its key,
 /// computed once, here (PIPELINE.md §3). Everything after planning that needs a run's key (the key
 /// lock, the store paths, the run record, the lock entry) reads it from one of these.
@@ -41,21 +43,30 @@ public struct FinishedRun: Hashable, Sendable {
     self.outputs = outputs
   }
 
-  /// The run's lock entry: the one place lock entries are built from runs.
+  /// The run's lock entry: the one place lock entries are built from runs. File inputs are recorded by
+  /// their path relative to `lockFolder` (the lock's folder; nil: absolute paths).
   ///
   /// Throws `PipelineError.invalidParams` when the run's parameters are not JSON (the expander writes
   /// them, so this is a bug there), rather than recording them as `null`.
-  public func lockEntry() throws(PipelineError) -> LockFile.Entry {
+  public func lockEntry(lockFolder: URL? = nil) throws(PipelineError) -> LockFile.Entry {
     let spec = run.spec
     return LockFile.Entry(
       kind: spec.kind, key: run.key, stageVersion: spec.stageVersion, seed: spec.seed,
-      params: try spec.parsedParams(), inputs: run.inputHashes, outputs: outputs)
+      params: try spec.parsedParams(), inputs: run.inputHashes, outputs: outputs,
+      files: Self.recordedFiles(of: spec, lockFolder: lockFolder))
   }
 
   /// Whether `entry` records exactly this run: same key (so same kind, version, seed and parameters),
-  /// same input and output hashes. Such an entry is kept as it is, without parsing the parameters again.
-  public func isRecorded(by entry: LockFile.Entry) -> Bool {
+  /// same input and output hashes, same file paths. Such an entry is kept as it is, without parsing the
+  /// parameters again.
+  public func isRecorded(by entry: LockFile.Entry, lockFolder: URL? = nil) -> Bool {
     entry.key == run.key && entry.outputs == outputs && entry.inputs == run.inputHashes
+      && entry.files == Self.recordedFiles(of: run.spec, lockFolder: lockFolder)
+  }
+
+  /// Role → path of `spec`'s file inputs as a lock in `lockFolder` records them.
+  static func recordedFiles(of spec: StageRunSpec, lockFolder: URL?) -> [String: String] {
+    spec.files.mapValues { file in lockFolder.map { file.path(relativeTo: $0) } ?? file.path }
   }
 
   /// The finished runs among the up-to-date `states` of `graph`, keyed by run name, with the keys the
@@ -89,17 +100,20 @@ extension StageRunSpec {
 extension LockFile {
   /// The lock of `graph` after a run: a fresh entry for every finished run (the old one where it records
   /// the same run), the old entry for every other run of the graph; entries of runs the graph no
-  /// longer has are dropped. The report folder is kept.
-  public func updated(graph: StageGraph, finished: [String: FinishedRun]) throws(PipelineError) -> LockFile {
+  /// longer has are dropped. The report folder is kept. File inputs are recorded relative to
+  /// `lockFolder`, the lock's folder.
+  public func updated(graph: StageGraph, finished: [String: FinishedRun], lockFolder: URL? = nil)
+    throws(PipelineError) -> LockFile
+  {
     var lock = LockFile(manifest: manifest)
     lock.reportFolder = reportFolder
     for spec in graph.order {
       let old = stages[spec.name]
       if let done = finished[spec.name] {
-        if let old, done.isRecorded(by: old) {
+        if let old, done.isRecorded(by: old, lockFolder: lockFolder) {
           lock.stages[spec.name] = old  // same key ⇒ same params: skip re-parsing them
         } else {
-          lock.stages[spec.name] = try done.lockEntry()
+          lock.stages[spec.name] = try done.lockEntry(lockFolder: lockFolder)
         }
       } else if let old {
         lock.stages[spec.name] = old

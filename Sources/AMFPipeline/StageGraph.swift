@@ -22,6 +22,7 @@ public struct StageGraph: Sendable {
     var parents: [String: Set<String>] = [:]
     var children: [String: Set<String>] = [:]
     for run in runs {
+      try Self.checkFiles(of: run)
       for role in run.inputs.keys.sorted() {
         guard let reference = run.inputs[role] else { continue }
         guard let producer = index[reference.run], runs[producer].outputRoles.contains(reference.role) else {
@@ -56,6 +57,26 @@ public struct StageGraph: Sendable {
     position = positions
     upstream = parents.mapValues { $0.sorted { positions[$0, default: 0] < positions[$1, default: 0] } }
     downstream = children.mapValues { $0.sorted { positions[$0, default: 0] < positions[$1, default: 0] } }
+  }
+
+  /// Throws `PipelineError.invalidFileInput` for a file input whose role is also a producer's input, whose
+  /// path is not absolute, or whose pinned hash is not a SHA-256. A file input has no producer run: it is
+  /// no edge of the graph.
+  private static func checkFiles(of run: StageRunSpec) throws(PipelineError) {
+    for (role, file) in run.files.sorted(by: { $0.key < $1.key }) {
+      if run.inputs[role] != nil {
+        throw PipelineError.invalidFileInput(
+          run: run.name, role: role, reason: "is also another run's output; a role reads one of them")
+      }
+      guard file.path.hasPrefix("/"), !file.path.contains("\0") else {
+        throw PipelineError.invalidFileInput(
+          run: run.name, role: role, reason: "has path '\(file.path)'; file inputs need an absolute path")
+      }
+      guard LockFile.isHash(file.contentHash) else {
+        throw PipelineError.invalidFileInput(
+          run: run.name, role: role, reason: "has content hash '\(file.contentHash)', not a SHA-256 (64 lowercase hex digits)")
+      }
+    }
   }
 
   /// A cycle among the runs Kahn's algorithm could not order, as a closed path of names.

@@ -15,13 +15,20 @@ public struct StageRunSpec: Hashable, Sendable, Codable {
   public var seed: UInt64
   /// Input role → where it comes from.
   public var inputs: [String: InputReference]
+  /// Input role → a file outside the store, e.g. recorded demonstrations (usually empty); its content hash
+  /// is part of the key like an input's. A role is in `inputs` or here, not both.
+  public var files: [String: FileInput]
   /// The output roles the stage writes, e.g. `["policy"]` or `["demonstrations", "policy"]`.
   public var outputRoles: [String]
+
+  enum CodingKeys: String, CodingKey {
+    case name, kind, stageVersion, paramsJSON, seed, inputs, files, outputRoles
+  }
 
   /// Creates a stage run.
   public init(
     name: String, kind: String, stageVersion: Int, paramsJSON: String, seed: UInt64,
-    inputs: [String: InputReference], outputRoles: [String]
+    inputs: [String: InputReference], files: [String: FileInput] = [:], outputRoles: [String]
   ) {
     self.name = name
     self.kind = kind
@@ -29,7 +36,33 @@ public struct StageRunSpec: Hashable, Sendable, Codable {
     self.paramsJSON = paramsJSON
     self.seed = seed
     self.inputs = inputs
+    self.files = files
     self.outputRoles = outputRoles
+  }
+
+  /// Decodes a run; `files` may be absent (plans without file inputs).
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    self.init(
+      name: try c.decode(String.self, forKey: .name), kind: try c.decode(String.self, forKey: .kind),
+      stageVersion: try c.decode(Int.self, forKey: .stageVersion),
+      paramsJSON: try c.decode(String.self, forKey: .paramsJSON), seed: try c.decode(UInt64.self, forKey: .seed),
+      inputs: try c.decode([String: InputReference].self, forKey: .inputs),
+      files: try c.decodeIfPresent([String: FileInput].self, forKey: .files) ?? [:],
+      outputRoles: try c.decode([String].self, forKey: .outputRoles))
+  }
+
+  /// Encodes the run; `files` only when there are any, so plans without file inputs read as before.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(name, forKey: .name)
+    try c.encode(kind, forKey: .kind)
+    try c.encode(stageVersion, forKey: .stageVersion)
+    try c.encode(paramsJSON, forKey: .paramsJSON)
+    try c.encode(seed, forKey: .seed)
+    try c.encode(inputs, forKey: .inputs)
+    if !files.isEmpty { try c.encode(files, forKey: .files) }
+    try c.encode(outputRoles, forKey: .outputRoles)
   }
 }
 
@@ -67,12 +100,22 @@ extension StageRunSpec {
       else { return nil }
       inputs[role] = InputReference(run: run, role: outputRole)
     }
+    var files: [String: FileInput] = [:]
+    if let fileValues = fields["files"] {
+      guard case .object(let fileFields) = fileValues else { return nil }
+      for (role, value) in fileFields {
+        guard case .object(let file) = value, case .string(let path)? = file["path"],
+          case .string(let hash)? = file["contentHash"]
+        else { return nil }
+        files[role] = FileInput(path: path, contentHash: hash)
+      }
+    }
     var roles: [String] = []
     for value in roleValues {
       guard case .string(let role) = value else { return nil }
       roles.append(role)
     }
     self.init(name: name, kind: kind, stageVersion: Int(version), paramsJSON: params, seed: UInt64(seed),
-              inputs: inputs, outputRoles: roles)
+              inputs: inputs, files: files, outputRoles: roles)
   }
 }

@@ -94,9 +94,10 @@ public struct Planner: Sendable {
     return result
   }
 
-  /// The input hashes of `run` when every producer is up to date (or has finished), else nil.
+  /// The input hashes of `run` when every producer is up to date (or has finished), else nil: each
+  /// producer's output hash, and each file input's pinned content hash (`StageRunSpec.files`).
   public static func inputHashes(of run: StageRunSpec, outputs: (String) -> [String: String]?) -> [String: String]? {
-    var hashes: [String: String] = [:]
+    var hashes = run.files.mapValues(\.contentHash)
     for (role, reference) in run.inputs {
       guard let hash = outputs(reference.run)?[reference.role] else { return nil }
       hashes[role] = hash
@@ -114,8 +115,11 @@ public struct Planner: Sendable {
       let pending = run.inputs.filter { role, reference in
         if case .upToDate? = known[reference.run] { return false }
         return true
-      }.keys.sorted()
-      return .stale(try reasonWithoutOutputs(run, entry: entry, pendingRoles: pending), key: nil)
+      }.keys
+      // A file input is known now: it counts when its hash differs from the lock's.
+      let changedFiles = run.files.filter { entry?.inputs[$0.key] != $0.value.contentHash }.keys
+      let roles = (Array(pending) + changedFiles).sorted()
+      return .stale(try reasonWithoutOutputs(run, entry: entry, pendingRoles: roles), key: nil)
     }
     let key = ResolvedRun(run, inputHashes: hashes).key
     if forced.contains(run.name) { return .stale(.forced, key: key) }

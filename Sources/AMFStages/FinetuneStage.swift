@@ -8,8 +8,9 @@ import AMFPolicy
 ///
 /// Inputs: `prior` (π₀, a plain MLP or a GP), `selection` (the round's picks), `demonstrations` (D_r; absent
 /// in round 1, which starts from the empty set), and optionally `demonstrations_from` (`--demonstrations-from
-/// FILE`: recorded demonstrations used instead of the simulated expert). Outputs `demonstrations` (D_{r+1}:
-/// D_r unchanged, then the new demos with source and mask `round_<r>`) and `policy`.
+/// FILE` or a manifest's `expert.demonstrations`: recorded demonstrations used instead of the simulated
+/// expert, see `RecordedExpert`). Outputs `demonstrations` (D_{r+1}: D_r unchanged, then the new demos with
+/// source and mask `round_<r>`) and `policy`.
 ///
 /// Random streams, all from the run seed (common random numbers across arms, AMF.md §6):
 /// * request n of task c, n = the task's `round_*` demos in D_r plus its earlier picks this round, rolls
@@ -113,7 +114,8 @@ public enum FinetuneStage: Stage {
           file: file, object: "/data (demos of task \(task))",
           reason: "has \(available.count) demonstrations of task \(task) but round \(round) needs demonstration "
             + "#\(request + 1) of it (\(counts[task]) already collected); record more demonstrations of task \(task) "
-            + "into the file, or run without --demonstrations-from to ask the simulated expert")
+            + "into the file, or run without --demonstrations-from (a manifest's expert.demonstrations) to ask the "
+            + "simulated expert")
       }
       var demo = available[request]
       demo.source = DemonstrationSource.round(round).description

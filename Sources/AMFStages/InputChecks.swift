@@ -38,14 +38,25 @@ enum InputChecks {
     }
   }
 
-  /// `set` was recorded in `setup`'s environment: its name, observation and action widths, and tasks in range.
+  /// `set` was recorded in `setup`'s environment: its name, goal count (when `/data@env_args` records one),
+  /// observation and action widths, and tasks in range.
   static func check(_ set: DemonstrationSet, fits setup: PretrainSetup, file: String) throws(ArtifactError) {
     let environment = setup.environment
     guard set.environmentName == setup.id.rawValue else {
       throw ArtifactError.invalidValue(
         file: file, object: "/data@env_name",
         reason: "is '\(set.environmentName)' but this run's env.name is \(setup.id.rawValue); pass demonstrations "
-          + "of \(setup.id.rawValue) or set --param env.name=\(set.environmentName)")
+          + "of \(setup.id.rawValue) or set env.name=\(set.environmentName)")
+    }
+    if case .object(let arguments)? = try? JSONValue.parse(set.environmentArgumentsJSON),
+      case .number(let goals)? = arguments["goals"], let expected = setup.plan.configuration.goals,
+      goals != Double(expected)
+    {
+      let recorded = goals == goals.rounded() && abs(goals) < 1e9 ? String(Int(goals)) : "\(goals)"
+      throw ArtifactError.invalidValue(
+        file: file, object: "/data@env_args (goals)",
+        reason: "records \(recorded) goals but this run's env.goals is \(expected), so its task ids name other goals; "
+          + "pass demonstrations recorded with \(expected) goals or set env.goals=\(recorded)")
     }
     guard set.observationDimension == environment.observationDimension,
       set.actionDimension == environment.actionDimension

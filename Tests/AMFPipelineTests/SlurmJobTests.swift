@@ -75,6 +75,33 @@ import Testing
       reason: "is not in the store (\(StaleReason.artifactForeign))")) { try result.get() }
   }
 
+  /// A file input goes to the stage and into the lock entry as a local run records it; a file changed after
+  /// the submission is refused before the stage starts.
+  @Test func aJobReadsItsFileInputAsSubmittedOrNotAtAll() async throws {
+    let folder = try TemporaryDirectory("amf-slurm-file")
+    defer { folder.remove() }
+    let file = folder.file("recorded.h5")
+    try Data("recorded".utf8).write(to: file)
+    let input = FileInput(path: file.path, contentHash: try FileBytesHasher().contentHash(of: file))
+    let fixture = try Fixture(FileInputTests.chain(reading: input, rounds: 2))
+    _ = try fixture.submit()
+    for run in ["pretrain/seed-0", "select/seed-0/round-1", "finetune/seed-0/round-1"] {
+      _ = try await Self.job(fixture, run)
+    }
+    let entry = try #require(fixture.lock.stages["finetune/seed-0/round-1"])
+    #expect(entry.inputs["recorded"] == input.contentHash)
+    #expect(entry.files == ["recorded": input.path(relativeTo: fixture.lockURL.deletingLastPathComponent())])
+    for run in ["evaluate/seed-0/round-1", "select/seed-0/round-2"] { _ = try await Self.job(fixture, run) }
+    try Data("edited".utf8).write(to: file)
+    let (result, state) = try await Self.job(fixture, "finetune/seed-0/round-2")
+    #expect(state.status == .failed)
+    #expect(throws: PipelineError.fileInputChanged(
+      run: "finetune/seed-0/round-2", role: "recorded", path: file.path,
+      reason: "has content hash \(try FileBytesHasher().contentHash(of: file)) now, \(input.contentHash) when planned")
+    ) { try result.get() }
+    #expect(!fixture.runner.executedNames.contains("finetune/seed-0/round-2"))
+  }
+
   /// Params that are not JSON: the job computes but refuses to commit a `null` entry.
   @Test func aJobWithMalformedParamsCommitsNothing() async throws {
     var runs = TestPlans.chain(rounds: 1)

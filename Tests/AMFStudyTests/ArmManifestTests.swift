@@ -116,7 +116,7 @@ import AMFStages
       #expect(arms.map(\.name) == ["a", "b"] && arms[1].select.strategy == .uniform)
       #expect(throws: ManifestError.unknownKey(
         SourceLocation(file: folder.file("bad-study.yaml").path, line: 3, column: 1), path: "select",
-        allowed: ["arms", "description", "extends", "name", "report"], suggestion: nil)) {
+        allowed: ["arms", "description", "expert", "extends", "name", "report"], suggestion: nil)) {
         try PipelineManifest.load("bad-study.yaml", loader: loader)
       }
       #expect(throws: ManifestError.invalidValue(

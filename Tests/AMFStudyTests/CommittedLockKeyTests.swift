@@ -47,7 +47,8 @@ import AMFStages
     #expect(Self.mismatches(runs: changed, lock: lock) == ["\(runs[select].name): key differs"])
   }
 
-  /// Runs whose fresh key (inputs from the lock's upstream outputs) differs from the lock's entry.
+  /// Runs whose fresh key (inputs from the lock's upstream outputs, and the hashes of file inputs) differs
+  /// from the lock's entry.
   static func mismatches(runs: [StageRunSpec], lock: LockFile) -> [String] {
     var found: [String] = []
     for run in runs {
@@ -55,7 +56,7 @@ import AMFStages
         found.append("\(run.name): not in the lock")
         continue
       }
-      var inputHashes: [String: String] = [:]
+      var inputHashes = run.files.mapValues(\.contentHash)
       for (role, reference) in run.inputs {
         inputHashes[role] = lock.stages[reference.run]?.outputs[reference.role] ?? "missing"
       }

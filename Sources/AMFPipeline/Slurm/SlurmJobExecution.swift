@@ -91,13 +91,19 @@ public struct SlurmJobExecution: Sendable {
     return result
   }
 
-  /// The content hash and store path of every input of `spec`, each re-read now; throws
-  /// `SlurmError.inputNotReady` naming the role when a producer's output is missing, unreadable or changed.
+  /// The content hash and path of every input of `spec`, each re-read now; throws
+  /// `SlurmError.inputNotReady` naming the role when a producer's output is missing, unreadable or changed,
+  /// and `PipelineError.fileInputChanged` when a file input no longer has the hash it was submitted with.
   private func verifiedInputs(of spec: StageRunSpec, graph: StageGraph, store: Store, states: [String: RunState])
     throws -> ([String: String], [String: URL])
   {
     var inputHashes: [String: String] = [:]
     var inputURLs: [String: URL] = [:]
+    for (role, file) in spec.files.sorted(by: { $0.key < $1.key }) {
+      try file.check(run: spec.name, role: role, hasher: verifier)
+      inputHashes[role] = file.contentHash
+      inputURLs[role] = file.url
+    }
     for role in spec.inputs.keys.sorted() {
       guard let reference = spec.inputs[role], let producer = graph.run(named: reference.run) else { continue }
       func notReady(_ reason: String) -> SlurmError {
@@ -142,7 +148,7 @@ public struct SlurmJobExecution: Sendable {
 
   /// Commits the run's lock entry (and the publication it carries) under the lock file's writer lock.
   private func commit(_ finished: FinishedRun, executor: Executor) throws {
-    let entry = try finished.lockEntry()
+    let entry = try finished.lockEntry(lockFolder: URL(fileURLWithPath: submission.lockPath).deletingLastPathComponent())
     let name = finished.run.spec.name
     try LockFile.update(at: URL(fileURLWithPath: submission.lockPath), manifest: plan.name) { lock in
       let previous = lock

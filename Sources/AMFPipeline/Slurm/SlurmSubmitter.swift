@@ -48,12 +48,13 @@ public struct SlurmSubmitter: Sendable {
   }
 
   /// Each run's definition digest: its key material with every input hash replaced by the definition
-  /// of the producing run. Two runs with equal definitions compute the same key once their inputs
-  /// exist, so a queued job of an earlier submission with the same definition does this run's work.
+  /// of the producing run (a file input keeps its pinned hash). Two runs with equal definitions compute the
+  /// same key once their inputs exist, so a queued job of an earlier submission with the same definition
+  /// does this run's work.
   public static func definitions(of graph: StageGraph) -> [String: String] {
     var definitions: [String: String] = [:]
     for run in graph.order {
-      var inputs: [String: String] = [:]
+      var inputs = run.files.mapValues(\.contentHash)
       for (role, reference) in run.inputs {
         inputs[role] = "definition:\(definitions[reference.run] ?? "?"):\(reference.role)"
       }
@@ -93,7 +94,9 @@ public struct SlurmSubmitter: Sendable {
     func commitUpToDate() throws {
       if upToDate.isEmpty, !FileManager.default.fileExists(atPath: lockURL.path) { return }
       try LockFile.update(at: lockURL, manifest: manifest) { lock in
-        lock = try lock.updated(graph: graph, finished: FinishedRun.upToDate(states, graph: graph))
+        lock = try lock.updated(
+          graph: graph, finished: FinishedRun.upToDate(states, graph: graph),
+          lockFolder: lockURL.deletingLastPathComponent())
       }
     }
     guard !stale.isEmpty else {

@@ -30,10 +30,12 @@ public struct ArmManifest: Codable, Hashable, Sendable {
   public var evaluate = EvaluateSettings()
   /// The arm's own report.
   public var report = ReportSettings()
+  /// Where the fine-tuning rounds' demonstrations come from (nil: the simulated expert).
+  public var expert: ExpertSettings?
 
   enum CodingKeys: String, CodingKey, CaseIterable {
     case name, description, extends, env, scenario, seeds, budget
-    case pretrain, embed, select, finetune, evaluate, report
+    case pretrain, embed, select, finetune, evaluate, report, expert
   }
 
   /// An arm with defaults everywhere but the name and environment.
@@ -60,6 +62,7 @@ public struct ArmManifest: Codable, Hashable, Sendable {
     finetune = try c.decodeIfPresent(FinetuneSettings.self, forKey: .finetune) ?? finetune
     evaluate = try c.decodeIfPresent(EvaluateSettings.self, forKey: .evaluate) ?? evaluate
     report = try c.decodeIfPresent(ReportSettings.self, forKey: .report) ?? report
+    expert = try c.decodeIfPresent(ExpertSettings.self, forKey: .expert)
     try decoder.validating(validate)
   }
 
@@ -78,6 +81,7 @@ public struct ArmManifest: Codable, Hashable, Sendable {
     try c.encode(finetune, forKey: .finetune)
     try c.encode(evaluate, forKey: .evaluate)
     try c.encode(report, forKey: .report)
+    try c.encodeIfPresent(expert, forKey: .expert)
   }
 
   /// Checks the name and that the scenario fits the environment.
@@ -101,12 +105,14 @@ public struct StudyManifest: Codable, Hashable, Sendable {
   public var arms: [String]
   /// The comparison report's settings.
   public var report = ReportSettings()
+  /// The expert of every arm (nil: each arm's own, by default the simulated expert).
+  public var expert: ExpertSettings?
 
   enum CodingKeys: String, CodingKey, CaseIterable {
-    case name, description, extends, arms, report
+    case name, description, extends, arms, report, expert
   }
 
-  /// Decodes strictly (per-arm sections are not allowed here) and validates.
+  /// Decodes strictly (per-arm sections other than `expert` are not allowed here) and validates.
   public init(from decoder: any Decoder) throws {
     try decoder.rejectUnknownKeys(CodingKeys.self)
     let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -114,6 +120,7 @@ public struct StudyManifest: Codable, Hashable, Sendable {
     description = try c.decodeIfPresent(String.self, forKey: .description)
     arms = try c.decode([String].self, forKey: .arms)
     report = try c.decodeIfPresent(ReportSettings.self, forKey: .report) ?? report
+    expert = try c.decodeIfPresent(ExpertSettings.self, forKey: .expert)
     try decoder.validating {
       try validateName(name)
       guard !arms.isEmpty else { throw InvalidParameter("arms", reason: "list at least one arm manifest") }
@@ -128,6 +135,7 @@ public struct StudyManifest: Codable, Hashable, Sendable {
     try c.encodeIfPresent(description, forKey: .description)
     try c.encode(arms, forKey: .arms)
     try c.encode(report, forKey: .report)
+    try c.encodeIfPresent(expert, forKey: .expert)
   }
 }
 

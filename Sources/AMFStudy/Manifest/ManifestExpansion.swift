@@ -7,7 +7,8 @@ import AMFStages
 extension ArmManifest {
   /// Expands the arm into stage runs, in a deterministic order: per seed s, `pretrain/seed-s`,
   /// `evaluate/seed-s/round-0`, then per round r = 1 … N/B `embed` (only for strategies whose `inputs`
-  /// hold `.embeddings`), `select` (wired to the inputs its strategy declares), `finetune`, `evaluate` (`…/seed-s/round-r`); last one
+  /// hold `.embeddings`), `select` (wired to the inputs its strategy declares), `finetune` (reading the recorded
+  /// expert, if any, as the file input `demonstrations_from`), `evaluate` (`…/seed-s/round-r`); last one
   /// `report` over every evaluation. Names start with `prefix`.
   ///
   /// Each run's params hold exactly what its computation depends on (`PretrainParams` …), so arms share every
@@ -92,7 +93,7 @@ extension ArmManifest {
           name(.finetune, round), .finetune, seed: seed,
           params: FinetuneParams(
             env: env, scenario: scenario, finetune: finetune, policy: pretrain.policy, round: round),
-          inputs: finetuneInputs))
+          inputs: finetuneInputs, files: try expertFiles()))
       runs.append(
         try evaluateRun(
           name(.evaluate, round), seed: seed, round: round,
@@ -112,12 +113,29 @@ extension ArmManifest {
       params: EvaluateParams(env: env, scenario: scenario, evaluate: evaluate, round: round), inputs: inputs)
   }
 
+  /// The finetune runs' file inputs: the recorded expert as `demonstrations_from`, or none.
+  ///
+  /// Edge cases: throws `InvalidParameter` for an `expert` section whose file was never read (an arm decoded
+  /// on its own rather than through `PipelineManifest.load`), which would otherwise fall back to the
+  /// simulated expert unnoticed.
+  private func expertFiles() throws -> [String: FileInput] {
+    guard let expert else { return [:] }
+    guard let recorded = expert.recorded else {
+      throw InvalidParameter(
+        "expert", "demonstrations", reason: "'\(expert.demonstrations)' was not read; load the manifest with "
+          + "PipelineManifest.load, which finds and checks the file")
+    }
+    return [FinetuneStage.recordedRole: recorded]
+  }
+
   static func run(
-    _ name: String, _ kind: StageKind, seed: Int, params: some Encodable, inputs: [String: InputReference]
+    _ name: String, _ kind: StageKind, seed: Int, params: some Encodable, inputs: [String: InputReference],
+    files: [String: FileInput] = [:]
   ) throws -> StageRunSpec {
     StageRunSpec(
       name: name, kind: kind.rawValue, stageVersion: kind.algorithmVersion,
-      paramsJSON: try CanonicalJSON.string(params), seed: UInt64(seed), inputs: inputs, outputRoles: kind.outputRoles)
+      paramsJSON: try CanonicalJSON.string(params), seed: UInt64(seed), inputs: inputs, files: files,
+      outputRoles: kind.outputRoles)
   }
 }
 

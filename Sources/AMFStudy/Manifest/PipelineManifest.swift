@@ -11,18 +11,21 @@ public enum PipelineManifest: Hashable, Sendable {
 
   /// Loads `path` (cwd first, then `Pipelines/`), resolves `extends:`, decodes strictly and, for a study, loads
   /// every arm relative to the study file. A file with `arms:` is a study. The stage runs it expands to are
-  /// counted (not made) and limited to `InputLimits.stageRuns`.
+  /// counted (not made) and limited to `InputLimits.stageRuns`. Then a recorded expert
+  /// (`expert.demonstrations`, a study's for every arm) is found, read and checked against each arm that
+  /// uses it (`ExpertFiles`).
   ///
   /// Throws `ManifestError` located at the offending node.
   public static func load(_ path: String, loader: ManifestLoader) throws -> PipelineManifest {
     let loaded = try loader.load(path)
+    var experts = ExpertFiles()
     guard loaded.root["arms"] != nil else {
-      let manifest = PipelineManifest.arm(try loaded.decode(ArmManifest.self))
-      try manifest.checkStageRunCount(at: loaded.root.location)
-      return manifest
+      let arm = try loaded.decode(ArmManifest.self)
+      try PipelineManifest.arm(arm).checkStageRunCount(at: loaded.root.location)
+      return .arm(try experts.resolve(arm, armRoot: loaded.root))
     }
     let study = try loaded.decode(StudyManifest.self)
-    var arms: [ArmManifest] = []
+    var arms: [(arm: ArmManifest, root: ManifestNode)] = []
     for (index, armPath) in study.arms.enumerated() {
       let location = armLocation(index, in: loaded.root)
       let armFile = try loader.load(
@@ -32,15 +35,17 @@ public enum PipelineManifest: Hashable, Sendable {
           location, path: "arms[\(index)]", reason: "'\(armPath)' is a study, not an arm")
       }
       let arm = try armFile.decode(ArmManifest.self)
-      if arms.contains(where: { $0.name == arm.name }) {
+      if arms.contains(where: { $0.arm.name == arm.name }) {
         throw ManifestError.invalidValue(
           location, path: "arms[\(index)]", reason: "two arms are named '\(arm.name)'; arm names must be unique")
       }
-      arms.append(arm)
+      arms.append((arm, armFile.root))
     }
-    let manifest = PipelineManifest.study(study, arms: arms)
-    try manifest.checkStageRunCount(at: loaded.root.location)
-    return manifest
+    try PipelineManifest.study(study, arms: arms.map(\.arm)).checkStageRunCount(at: loaded.root.location)
+    let resolved = try arms.map { arm, root in
+      try experts.resolve(arm, armRoot: root, inherited: study.expert, studyRoot: loaded.root)
+    }
+    return .study(study, arms: resolved)
   }
 
   /// The manifest's `name`.

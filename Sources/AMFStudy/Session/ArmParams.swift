@@ -44,8 +44,8 @@ public enum ArmParams {
     return arms
   }
 
-  /// The document of `arm` (nil: the only one) at `seed`, with the arm's report params.
-  public static func document(graph: StageGraph, arm: String?, seed: UInt64) throws -> JSONValue {
+  /// The runs of `arm` (nil: the only one), its report included.
+  static func runs(of graph: StageGraph, arm: String?) throws -> [StageRunSpec] {
     let arms = arms(of: graph)
     let chosen: String
     if let arm {
@@ -56,7 +56,23 @@ public enum ArmParams {
       chosen = only
     }
     let prefix = chosen.isEmpty ? "" : chosen + "/"
-    let runs = graph.order.filter { $0.name.hasPrefix(prefix) && $0.name.dropFirst(prefix.count).split(separator: "/").count <= 3 }
+    return graph.order.filter { $0.name.hasPrefix(prefix) && $0.name.dropFirst(prefix.count).split(separator: "/").count <= 3 }
+  }
+
+  /// The file inputs of `arm`'s runs as `--input` gives them, role → path (e.g. the recorded expert,
+  /// `demonstrations_from`): inputs rather than params, so the document leaves them out and a script passes
+  /// them itself (`amf-finetune --demonstrations-from PATH`).
+  public static func files(graph: StageGraph, arm: String?) throws -> [String: String] {
+    var files: [String: String] = [:]
+    for run in try runs(of: graph, arm: arm) {
+      for (role, file) in run.files { files[role] = file.path }
+    }
+    return files
+  }
+
+  /// The document of `arm` (nil: the only one) at `seed`, with the arm's report params.
+  public static func document(graph: StageGraph, arm: String?, seed: UInt64) throws -> JSONValue {
+    let runs = try runs(of: graph, arm: arm)
     let seeds = Array(Set(runs.filter { $0.kind != StageKind.report.rawValue }.map(\.seed))).sorted()
     guard seeds.contains(seed) else { throw Failure.seed(seed, seeds: seeds) }
     var document: [String: JSONValue] = [:]

@@ -57,9 +57,10 @@ extension PipelineSession {
     return files.map(\.standardizedFileURL)
   }
 
-  /// Everything a reproduction package of this manifest holds (PIPELINE.md §4): the manifest files and
-  /// the lock under their paths relative to a common folder (the working directory when they are in
-  /// it, so `extends:` still resolves), every artifact and run record the lock references under
+  /// Everything a reproduction package of this manifest holds (PIPELINE.md §4): the manifest files, the
+  /// files the runs read from outside the store (a recorded expert) and the lock under their paths
+  /// relative to a common folder (the working directory when they are in it, so `extends:` and
+  /// `expert.demonstrations` still resolve), every artifact and run record the lock references under
   /// `store/…` with their sidecar folders, and the report folder the lock names.
   ///
   /// Throws when the lock is missing, an artifact it references is missing, corrupt or not the one
@@ -67,7 +68,9 @@ extension PipelineSession {
   /// archive is complete or not written.
   public func archiveMembers(pipelinesFolder: String = "Pipelines") throws -> [ArchiveBuilder.Member] {
     let lock = try requireLock()
-    let sources = try manifestFiles(pipelinesFolder: pipelinesFolder) + [lockURL.standardizedFileURL]
+    let inputFiles = Set(graph.order.flatMap { $0.files.values.map(\.url.standardizedFileURL) })
+      .sorted { $0.path < $1.path }
+    let sources = try manifestFiles(pipelinesFolder: pipelinesFolder) + inputFiles + [lockURL.standardizedFileURL]
     let base = Self.commonFolder(of: sources)
     var members = sources.map { ArchiveBuilder.Member(source: $0, path: Self.relative($0, to: base)) }
     for name in lock.stages.keys.sorted() {
