@@ -5,7 +5,7 @@
 # Usage: Scripts/collect-results.sh STUDY…   e.g. Scripts/collect-results.sh reacher-targeted integrator2d-gp-targeted
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=$(swift build --show-bin-path)
+BENCH=${AMF_BENCH:-$(swift build --show-bin-path)/amf-bench}  # AMF_BENCH: an amf-bench to use instead
 for study in "$@"; do
   manifest="Pipelines/studies/$study.yaml"
   lock="Pipelines/studies/$study.lock.json"
@@ -22,6 +22,6 @@ for study in "$@"; do
     *mismatch*) groups=(--targets "$(seq -s, 0 11)" --covered 0,1,2,3,4,5 --distractors "") ;;
     *) groups=(--targets "$(seq -s, 0 11)" --covered "$(seq -s, 0 11)" --distractors "") ;;
   esac
-  "$BIN/amf-bench" study-diagnostics "$lock" "${groups[@]}" > "$out/diagnostics.md"
+  "$BENCH" study-diagnostics "$lock" "${groups[@]}" > "$out/diagnostics.md"
   echo "collected $out" >&2
 done
