@@ -6,6 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BENCH=${AMF_BENCH:-$(swift build --show-bin-path)/amf-bench}  # AMF_BENCH: an amf-bench to use instead
+STORE=${AMF_STORE:-Artifacts/store}  # AMF_STORE: the store the study ran in
 for study in "$@"; do
   manifest="Pipelines/studies/$study.yaml"
   lock="Pipelines/studies/$study.lock.json"
@@ -22,6 +23,6 @@ for study in "$@"; do
     *mismatch*) groups=(--targets "$(seq -s, 0 11)" --covered 0,1,2,3,4,5 --distractors "") ;;
     *) groups=(--targets "$(seq -s, 0 11)" --covered "$(seq -s, 0 11)" --distractors "") ;;
   esac
-  "$BENCH" study-diagnostics "$lock" "${groups[@]}" > "$out/diagnostics.md"
+  "$BENCH" study-diagnostics "$lock" --store "$STORE" "${groups[@]}" > "$out/diagnostics.md"
   echo "collected $out" >&2
 done

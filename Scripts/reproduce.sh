@@ -69,7 +69,7 @@ for study in "${selected[@]}"; do
   if "$bin/amf-pipeline" run "$manifest" --store "$store" --jobs "$jobs" > "${TMPDIR:-/tmp}/amf-reproduce-$(echo "$study" | tr / -).log" 2>&1; then
     result=ran
     if [[ $manifest == Pipelines/studies/* ]]; then
-      AMF_BENCH="$bin/amf-bench" Scripts/collect-results.sh "$study" 2> /dev/null || { result="collect failed"; failed=1; }
+      AMF_BENCH="$bin/amf-bench" AMF_STORE="$store" Scripts/collect-results.sh "$study" 2> "${TMPDIR:-/tmp}/amf-reproduce-collect.log" || { result="collect failed"; failed=1; }
     fi
   else
     result="FAILED (log: ${TMPDIR:-/tmp}/amf-reproduce-$(echo "$study" | tr / -).log)"
