@@ -63,8 +63,59 @@ public enum InformationGain {
   public static func spectralReductions(
     model: some PosteriorModel, targets: Range<Int>, blocks: [Range<Int>], tolerance: Double
   ) throws -> [[Double]] {
+    try spectralScoring(model: model, targets: targets, blocks: blocks, tolerance: tolerance).reductions
+  }
+
+  /// `spectralReductions` and, per block, the kept eigenvectors `U_r` (rows, orthonormal; r × m): the
+  /// directions the later picks of a greedy batch score in (`basisReductions`).
+  public static func spectralScoring(
+    model: some PosteriorModel, targets: Range<Int>, blocks: [Range<Int>], tolerance: Double
+  ) throws -> (reductions: [[Double]], bases: [Matrix<Double>]) {
     precondition(tolerance >= 0 && tolerance < 1, "gain rank tolerance \(tolerance) outside [0, 1)")
     let threshold = tolerance * model.noiseVariance / (1 - tolerance)
+    var bases: [Matrix<Double>] = []
+    bases.reserveCapacity(blocks.count)
+    let reductions = try batchedReductions(model: model, targets: targets, blocks: blocks) { block in
+      let pairs = try SymmetricEigen.pairs(of: try model.blockCovariance(block), above: threshold)
+      bases.append(pairs.vectors)
+      return spectralCoefficients(pairs, noiseVariance: model.noiseVariance)
+    }
+    return (reductions, bases)
+  }
+
+  /// The variance reduction of every block when only the r combinations `U y_b` of its observations are
+  /// made (U: r × m with orthonormal rows, e.g. a block's kept directions from `spectralScoring`), exactly:
+  /// `c(U X', x)ᵀ (U C(X', X') Uᵀ + ρ² I)⁻¹ c(U X', x)`, by an r × r Cholesky `F` and the coefficients
+  /// `F⁻¹ U`.
+  ///
+  /// Why it is the spectral gain of a later pick: observing `U y_b` drops the other, orthogonal combinations
+  /// of the block's observations, so the reduction is never above the full block's. The directions were
+  /// chosen under the first pick's posterior, where every dropped one carries `λ ≤ ε`; its information term
+  /// `E` satisfies `E ≤ ε (I + E) ≤ ε · (any later precision that includes the block)`, so the bound
+  /// `gainBound(tolerance:)` per target still holds under any posterior conditioned on more data.
+  /// Shapes: `bases[k]: (r_k × |blocks[k]|)` → one array (|targets|) per block. Complexity per block:
+  /// `model.basisCovariance` + `r³/3 + r² m` + the batched target product `r p n_T`.
+  public static func basisReductions(
+    model: some PosteriorModel, targets: Range<Int>, blocks: [Range<Int>], bases: [Matrix<Double>]
+  ) throws -> [[Double]] {
+    precondition(blocks.count == bases.count, "\(bases.count) bases for \(blocks.count) blocks")
+    var next = 0
+    return try batchedReductions(model: model, targets: targets, blocks: blocks) { block in
+      let basis = bases[next]
+      next += 1
+      guard basis.rows > 0 else { return basis }
+      var corner = try model.basisCovariance(block, basis: basis)  // (r × r)
+      for i in 0..<corner.rows { corner[i, i] += model.noiseVariance }
+      return try Cholesky.factor(corner).solveLower(basis)  // F⁻¹ U (r × m)
+    }
+  }
+
+  /// `Σ_rows (K_b c(X_b, x))²` for each block b, with `coefficients(b) = K_b` (r_b × m_b); the products with
+  /// the targets are batched so one GEMM serves many blocks. Shapes: → one array (|targets|) per block.
+  static func batchedReductions(
+    model: some PosteriorModel, targets: Range<Int>, blocks: [Range<Int>],
+    coefficients: (Range<Int>) throws -> Matrix<Double>
+  ) throws -> [[Double]] {
     var result: [[Double]] = []
     result.reserveCapacity(blocks.count)
     var batch: [(block: Range<Int>, coefficients: Matrix<Double>)] = []
@@ -82,10 +133,9 @@ public enum InformationGain {
       batchRows = 0
     }
     for block in blocks {
-      let coefficients = try spectralCoefficients(
-        corner: try model.blockCovariance(block), noiseVariance: model.noiseVariance, threshold: threshold)
-      batch.append((block, coefficients))
-      batchRows += coefficients.rows
+      let part = try coefficients(block)
+      batch.append((block, part))
+      batchRows += part.rows
       if batchRows >= spectralBatchRows { try flush() }
     }
     try flush()
@@ -95,18 +145,15 @@ public enum InformationGain {
   /// Rows of projected covariances gathered before one target GEMM (caps its output at 512 × n_T).
   static let spectralBatchRows = 512
 
-  /// `diag(1/√(s_i² + ρ²)) U_rᵀ` for the eigenpairs `(s_i², u_i)` of `corner` with `s_i² > threshold`.
-  /// Shapes: `corner: (m × m)` → (r × m).
-  static func spectralCoefficients(corner: Matrix<Double>, noiseVariance: Double, threshold: Double) throws
-    -> Matrix<Double>
-  {
-    var pairs = try SymmetricEigen.pairs(of: corner, above: threshold)
-    let m = corner.columns
+  /// `diag(1/√(s_i² + ρ²)) U_rᵀ` for the eigenpairs `(s_i², u_i)` kept. Shapes: `pairs.vectors: (r × m)` → (r × m).
+  static func spectralCoefficients(_ pairs: SymmetricEigen.Pairs, noiseVariance: Double) -> Matrix<Double> {
+    var vectors = pairs.vectors
+    let m = vectors.columns
     for (i, value) in pairs.values.enumerated() {
       let scale = 1 / (value + noiseVariance).squareRoot()
-      for j in 0..<m { pairs.vectors.storage[i * m + j] *= scale }
+      for j in 0..<m { vectors.storage[i * m + j] *= scale }
     }
-    return pairs.vectors
+    return vectors
   }
 
   /// The largest amount, in nats, by which the spectral form lowers one target's gain: `−½ log(1 − ε)`

@@ -27,11 +27,27 @@ public protocol PosteriorModel: Sendable {
   func projectedCovariance(
     _ parts: [(block: Range<Int>, coefficients: Matrix<Double>)], _ targets: Range<Int>,
     into result: inout Matrix<Double>) throws
+  /// `U C(block, block) Uᵀ`: the covariance of the r combinations `U f(block)` of the block's values (the
+  /// spectral gain's kept directions). Shapes: `basis: (r × |block|)` → (r × r).
+  func basisCovariance(_ block: Range<Int>, basis: Matrix<Double>) throws -> Matrix<Double>
+  /// The posterior after noisy observations at the points of `block`, in the form that is cheapest when only
+  /// a few directions per block are scored afterwards (the spectral gain's later picks). Equal to
+  /// `conditioned(on:)` in exact arithmetic; weight space keeps the whitened points and stores a rank-|block|
+  /// downdate of their covariance instead of rewhitening every point.
+  func downdated(on block: Range<Int>) throws -> Self
 }
 
 extension PosteriorModel {
   /// `covariance(block, block)`.
   public func blockCovariance(_ block: Range<Int>) throws -> Matrix<Double> { try covariance(block, block) }
+
+  /// `U · blockCovariance(block) · Uᵀ`.
+  public func basisCovariance(_ block: Range<Int>, basis: Matrix<Double>) throws -> Matrix<Double> {
+    try basis.multiplied(by: try blockCovariance(block)).multiplied(by: basis, transposingOther: true)
+  }
+
+  /// `conditioned(on:)`.
+  public func downdated(on block: Range<Int>) throws -> Self { try conditioned(on: block) }
 
   /// Each part's covariance with the targets, multiplied on the left by its coefficients.
   public func projectedCovariance(
@@ -52,10 +68,15 @@ extension PosteriorModel {
 /// `ψ(x) = L⁻¹ φ(x)`, so `σ²_D(x) = ‖ψ(x)‖²` and covariances are inner products. Conditioning on a block of m
 /// points multiplies the precision by a rank-m term: `I + ρ⁻² Ψ_bᵀ Ψ_b = L₂ L₂ᵀ`, `ψ ← L₂⁻¹ ψ` (one p×p
 /// Cholesky per pick; the gain of a candidate never forms one, see `InformationGain`).
+///
+/// `downdated(on:)` conditions without touching the points: it stores `H` with `cov(x, y) = ψ(x)ᵀ(I − HᵀH)ψ(y)`
+/// (`downdate`, r_A × p; empty for `init` and `conditioned(on:)`), see `WeightSpacePosterior+Downdate.swift`.
 public struct WeightSpacePosterior: PosteriorModel {
   public let noiseVariance: Double
   /// The whitened points ψ(x). Shapes: (n × p).
   public private(set) var whitened: Matrix<Double>
+  /// `H` of the covariance `ψ(x)ᵀ(I − HᵀH)ψ(y)` after `downdated(on:)`; no rows otherwise. Shapes: (r_A × p).
+  public internal(set) var downdate: Matrix<Double>
 
   /// The posterior given conditioning embeddings `Φ_D`.
   ///
@@ -70,12 +91,14 @@ public struct WeightSpacePosterior: PosteriorModel {
       try Matrix.multiply(conditioning, transposed: true, conditioning, into: &precision, alpha: 1 / noiseVariance, beta: 1)
     }
     whitened = consume points
+    downdate = Matrix(rows: 0, columns: whitened.columns)
     if conditioning.rows > 0 { try Self.whiten(&whitened, precision: precision) }
   }
 
   public var pointCount: Int { whitened.rows }
 
   public func variances(_ points: Range<Int>) -> [Double] {
+    guard downdate.rows == 0 else { return downdatedVariances(points) }
     let p = whitened.columns
     return points.map { row in
       var total = 0.0
@@ -85,10 +108,13 @@ public struct WeightSpacePosterior: PosteriorModel {
   }
 
   public func covariance(_ a: Range<Int>, _ b: Range<Int>) throws -> Matrix<Double> {
-    try whitened.rowBlock(a).multiplied(by: whitened.rowBlock(b), transposingOther: true)
+    guard downdate.rows == 0 else { return try downdatedCovariance(a, b) }
+    return try whitened.rowBlock(a).multiplied(by: whitened.rowBlock(b), transposingOther: true)
   }
 
+  /// Rewhitens every point (`ψ ← L₂⁻¹ψ`); a downdated model extends its downdate instead.
   public func conditioned(on block: Range<Int>) throws -> WeightSpacePosterior {
+    guard downdate.rows == 0 else { return try downdated(on: block) }
     let rows = whitened.rowBlock(block)  // (m × p)
     var precision = Matrix<Double>.identity(whitened.columns)  // (p × p)
     try Matrix.multiply(rows, transposed: true, rows, into: &precision, alpha: 1 / noiseVariance, beta: 1)
@@ -116,17 +142,21 @@ public struct WeightSpacePosterior: PosteriorModel {
         into: &directions.storage, at: row, transposing: false)
       row += part.coefficients.rows
     }
+    if downdate.rows > 0 { try applyDowndate(&directions) }
     Self.multiply(directions.storage, rows: total, whitened.storage, from: targets, width: p, into: &result.storage, at: 0,
       transposing: true)
   }
 
   /// `Ψ_b Ψ_bᵀ` read in place from `whitened` by a symmetric rank-k update (no row copies, half a GEMM).
   /// Shapes: → (|block| × |block|).
-  public func blockCovariance(_ block: Range<Int>) throws -> Matrix<Double> { whitened.rowGram(block) }
+  public func blockCovariance(_ block: Range<Int>) throws -> Matrix<Double> {
+    guard downdate.rows == 0 else { return try downdatedCovariance(block, block) }
+    return whitened.rowGram(block)
+  }
 
   /// A zero matrix, allocated where the scalar type is known (the generic `Matrix(rows:columns:)` copies
   /// element by element through value witnesses across modules).
-  private static func zeros(_ rows: Int, _ columns: Int) -> Matrix<Double> {
+  static func zeros(_ rows: Int, _ columns: Int) -> Matrix<Double> {
     (try? Matrix(rows: rows, columns: columns, values: [Double](repeating: 0, count: rows * columns)))
       ?? Matrix(rows: rows, columns: columns)
   }
@@ -134,7 +164,7 @@ public struct WeightSpacePosterior: PosteriorModel {
   /// `c[at…] ← a · b[rows]` (`transposing: false`; a: (r × |rows|), b's rows are the inner dimension) or
   /// `c[at…] ← a · b[rows]ᵀ` (`transposing: true`; a: (r × width)), with b = the row-major (· × width) `points`,
   /// read in place. Shapes: → (r × width) or (r × |rows|), written from row `at` of c.
-  private static func multiply(
+  static func multiply(
     _ a: [Double], rows r: Int, _ points: [Double], from range: Range<Int>, width: Int, into c: inout [Double],
     at: Int, transposing: Bool
   ) {

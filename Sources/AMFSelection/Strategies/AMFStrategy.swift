@@ -64,16 +64,16 @@ public enum AMFStrategy: SelectionStrategy {
   }
 
   /// The spectral score of every candidate (NaN for non-candidates) and how far below the Woodbury score
-  /// each may lie (`InformationGain.gainBound(tolerance:) · Σ_b w_b Σ_x w_x`).
+  /// each may lie (`InformationGain.gainBound(tolerance:) · Σ_b w_b Σ_x w_x`), from each kept block's variance
+  /// reduction at the kept targets (`reductions`, in `plan.blocks` order).
   static func spectralScores(
-    _ problem: SelectionProblem, plan: ActivePoints, model: some PosteriorModel, tolerance: Double
+    _ problem: SelectionProblem, plan: ActivePoints, model: some PosteriorModel, tolerance: Double,
+    reductions: [[Double]]
   ) throws -> (scores: [Double], bounds: [Double]) {
     var scores = [Double](repeating: 0, count: problem.taskCount)
     var bounds = [Double](repeating: 0, count: problem.taskCount)
     let targetVariances = model.variances(plan.targetRange)
     let shift = problem.targetNoise ? model.noiseVariance : 0
-    let reductions = try InformationGain.spectralReductions(
-      model: model, targets: plan.targetRange, blocks: plan.blocks.map(\.range), tolerance: tolerance)
     let perTarget = InformationGain.gainBound(tolerance: tolerance) * plan.targetWeights.reduce(0, +)
     for (block, reduction) in zip(plan.blocks, reductions) {
       let gains = InformationGain.gains(reduction: reduction, targetVariances: targetVariances, shift: shift)
@@ -103,21 +103,14 @@ public enum AMFStrategy: SelectionStrategy {
   private static func greedy<M: PosteriorModel>(
     _ problem: SelectionProblem, plan: ActivePoints, weights: ImportanceWeights, model initial: M
   ) throws -> SelectionResult {
+    if let tolerance = problem.gainRankTolerance {
+      return try spectralGreedy(problem, plan: plan, weights: weights, model: initial, tolerance: tolerance)
+    }
     var model = initial
     var result = SelectionResult(selected: [], scores: [])
     let order = problem.tieBreakOrder
     for pick in 0..<problem.batch {
-      var row: [Double]
-      if let tolerance = problem.gainRankTolerance {
-        let spectral = try spectralScores(problem, plan: plan, model: model, tolerance: tolerance)
-        row = spectral.scores
-        if !certifies(spectral, candidates: problem.candidates, order: order) {
-          row = try scores(problem, plan: plan, model: model)
-          result.exactlyRescored.append(pick)
-        }
-      } else {
-        row = try scores(problem, plan: plan, model: model)
-      }
+      let row = try scores(problem, plan: plan, model: model)
       let task = TieBreak.argmax(row, candidates: problem.candidates, order: order)
       result.selected.append(task)
       result.scores.append(row)
@@ -125,6 +118,55 @@ public enum AMFStrategy: SelectionStrategy {
       result.conditionedOn.append(pool)
       if pick + 1 < problem.batch, let block = plan.blocks.first(where: { $0.task == task && $0.pool == pool }) {
         model = try model.conditioned(on: block.range)
+      }
+    }
+    return result
+  }
+
+  /// The greedy batch with the spectral gain (`problem.gainRankTolerance = ε`).
+  ///
+  /// The first pick takes each block's eigen-directions with `λ > ε` under the posterior given D
+  /// (`InformationGain.spectralScoring`); the later picks score the same directions, exactly, under the
+  /// posterior conditioned on the blocks picked so far (`InformationGain.basisReductions`), which is
+  /// `model.downdated(on:)`: exact conditioning, stored in weight space as a low-rank downdate instead of
+  /// rewhitening every point. No eigendecomposition after the first pick. Every pick keeps the bound
+  /// `0 ≤ Woodbury − spectral ≤ gainBound(ε) Σ_b w_b Σ_x w_x` (see `basisReductions`); a pick it cannot
+  /// certify is re-scored with the Woodbury gain on the rewhitened posterior, as the default path computes it.
+  private static func spectralGreedy<M: PosteriorModel>(
+    _ problem: SelectionProblem, plan: ActivePoints, weights: ImportanceWeights, model initial: M, tolerance: Double
+  ) throws -> SelectionResult {
+    var model = initial
+    var exact: (model: M, conditioned: Int) = (initial, 0)  // the rewhitened posterior, built only when needed
+    var conditionedBlocks: [Range<Int>] = []
+    var bases: [Matrix<Double>] = []
+    var result = SelectionResult(selected: [], scores: [])
+    let order = problem.tieBreakOrder
+    let blocks = plan.blocks.map(\.range)
+    for pick in 0..<problem.batch {
+      let reductions: [[Double]]
+      if pick == 0 {
+        (reductions, bases) = try InformationGain.spectralScoring(
+          model: model, targets: plan.targetRange, blocks: blocks, tolerance: tolerance)
+      } else {
+        reductions = try InformationGain.basisReductions(
+          model: model, targets: plan.targetRange, blocks: blocks, bases: bases)
+      }
+      let spectral = try spectralScores(problem, plan: plan, model: model, tolerance: tolerance, reductions: reductions)
+      var row = spectral.scores
+      if !certifies(spectral, candidates: problem.candidates, order: order) {
+        for block in conditionedBlocks[exact.conditioned...] { exact.model = try exact.model.conditioned(on: block) }
+        exact.conditioned = conditionedBlocks.count
+        row = try scores(problem, plan: plan, model: exact.model)
+        result.exactlyRescored.append(pick)
+      }
+      let task = TieBreak.argmax(row, candidates: problem.candidates, order: order)
+      result.selected.append(task)
+      result.scores.append(row)
+      let pool = conditioningTrajectory(of: task, problem: problem, weights: weights)
+      result.conditionedOn.append(pool)
+      if pick + 1 < problem.batch, let block = plan.blocks.first(where: { $0.task == task && $0.pool == pool }) {
+        model = try model.downdated(on: block.range)
+        conditionedBlocks.append(block.range)
       }
     }
     return result

@@ -1,0 +1,152 @@
+import AMFCore
+import AMFNumerics
+import AMFTestSupport
+import Foundation
+import Testing
+
+@testable import AMFSelection
+
+/// The spectral gain's later picks (issue #20): conditioning by a low-rank downdate of the covariance instead
+/// of rewhitening (`WeightSpacePosterior.downdated(on:)`), the gain of a block's kept directions under it
+/// (`InformationGain.basisReductions`), and the greedy batch built from both.
+@Suite struct LowRankDowndateTests {
+  /// p = 2, ρ² = 1, prior Σ = I, target ψ = (1, 1). Observing the block row (1, 0): `ΨΣΨᵀ + ρ² = 2`,
+  /// H = (1/√2, 0), Σ = I − HᵀH = diag(½, 1), target variance ½ + 1 = 3/2. Then the row (0, 1): `ΨΣΨᵀ + ρ² = 2`,
+  /// H₂ = (0, 1)Σ/√2 = (0, 1/√2), Σ = diag(½, ½), variance 1. The rewhitened posterior agrees.
+  @Test func handDerivedTwoStepDowndate() throws {
+    let model = try WeightSpacePosterior(
+      points: Matrix([[1, 1], [1, 0], [0, 1]]), conditioning: Matrix(rows: 0, columns: 2), noiseVariance: 1)
+    let once = try model.downdated(on: 1..<2)
+    #expect(once.downdate.rows == 1)
+    #expect(abs(once.downdate[0, 0] - 0.5.squareRoot()) < 1e-15 && once.downdate[0, 1] == 0)
+    #expect(abs(once.variances(0..<1)[0] - 1.5) < 1e-15)
+    let twice = try once.downdated(on: 2..<3)
+    #expect(abs(twice.downdate[1, 1] - 0.5.squareRoot()) < 1e-15 && abs(twice.downdate[1, 0]) < 1e-15)
+    #expect(abs(twice.variances(0..<1)[0] - 1) < 1e-15)
+    let rewhitened = try model.conditioned(on: 1..<2).conditioned(on: 2..<3)
+    #expect(abs(rewhitened.variances(0..<1)[0] - 1) < 1e-15)
+    // conditioned(on:) of a downdated model extends the downdate.
+    #expect(try once.conditioned(on: 2..<3).downdate == twice.downdate)
+  }
+
+  /// Random posteriors with conditioning data: after two downdates every covariance the scoring reads (variances,
+  /// cross-covariances, block Grams, basis Grams, projected covariances) equals the rewhitened posterior's to 1e-12.
+  @Test(arguments: [(1 as UInt64, 8, 5), (2, 20, 12), (3, 30, 4)])
+  func downdateEqualsRewhitening(seed: UInt64, p: Int, m: Int) throws {
+    let points = PosteriorTests.random(10 + 3 * m, p, seed: seed, scale: 0.6)
+    let conditioning = PosteriorTests.random(7, p, seed: seed + 1, scale: 0.4)
+    let model = try WeightSpacePosterior(points: points, conditioning: conditioning, noiseVariance: 0.05)
+    let blocks = (0..<3).map { (10 + $0 * m)..<(10 + ($0 + 1) * m) }
+    let downdated = try model.downdated(on: blocks[0]).downdated(on: blocks[1])
+    let rewhitened = try model.conditioned(on: blocks[0]).conditioned(on: blocks[1])
+    let targets = 0..<10
+    #expect(areClose(downdated.variances(targets), rewhitened.variances(targets), relative: 1e-12, absolute: 1e-14))
+    for (a, b) in [(targets, blocks[2]), (blocks[2], blocks[2]), (blocks[0], targets)] {
+      let fast = try downdated.covariance(a, b)
+      let slow = try rewhitened.covariance(a, b)
+      #expect(areClose(fast.storage, slow.storage, relative: 1e-12, absolute: 1e-13))
+    }
+    #expect(areClose(try downdated.blockCovariance(blocks[2]).storage, try rewhitened.blockCovariance(blocks[2]).storage,
+      relative: 1e-12, absolute: 1e-13))
+    let basis = PosteriorTests.random(3, m, seed: seed + 2)
+    #expect(areClose(try downdated.basisCovariance(blocks[2], basis: basis).storage,
+      try rewhitened.basisCovariance(blocks[2], basis: basis).storage, relative: 1e-12, absolute: 1e-13))
+    var fast = Matrix<Double>(rows: 0, columns: 0)
+    var slow = Matrix<Double>(rows: 0, columns: 0)
+    try downdated.projectedCovariance([(blocks[2], basis)], targets, into: &fast)
+    try rewhitened.projectedCovariance([(blocks[2], basis)], targets, into: &slow)
+    #expect(areClose(fast.storage, slow.storage, relative: 1e-12, absolute: 1e-13))
+  }
+
+  /// With the full basis (U = I) the basis reduction is the Woodbury reduction, before and after a downdate.
+  @Test func fullBasisIsTheWoodburyReduction() throws {
+    let points = PosteriorTests.random(40, 9, seed: 21, scale: 0.5)
+    let model = try WeightSpacePosterior(
+      points: points, conditioning: PosteriorTests.random(4, 9, seed: 22), noiseVariance: 0.02)
+    let blocks = [10..<20, 20..<30, 30..<40]
+    for posterior in [model, try model.downdated(on: 30..<40)] {
+      let reductions = try InformationGain.basisReductions(
+        model: posterior, targets: 0..<10, blocks: blocks, bases: blocks.map { Matrix.identity($0.count) })
+      for (block, reduction) in zip(blocks, reductions) {
+        let woodbury = try InformationGain.varianceReduction(model: posterior, targets: 0..<10, block: block)
+        #expect(areClose(reduction, woodbury, relative: 1e-11, absolute: 1e-14))
+      }
+    }
+  }
+
+  /// The bound at a later pick: the directions kept under the first posterior, scored exactly under the posterior
+  /// conditioned on another block, lower each target's gain by at least 0 and at most `gainBound(ε)` against the
+  /// Woodbury gain of the conditioned posterior — in weight space (downdate) and function space.
+  @Test(arguments: [(1 as UInt64, 1e-9), (2, 1e-3), (3, 0.05)])
+  func laterPickBoundHolds(seed: UInt64, tolerance: Double) throws {
+    let (p, m) = (14, 12)
+    let targets = PosteriorTests.random(20, p, seed: seed + 1, scale: 0.5)
+    let blocks = (0..<4).map {
+      SpectralGainTests.trajectoryBlock(m: m, p: p, rank: 4, noise: 1e-3, seed: seed * 10 + UInt64($0))
+    }
+    let points = blocks.reduce(targets) { PosteriorTests.stacked($0, $1) }
+    let model = try WeightSpacePosterior(
+      points: points, conditioning: PosteriorTests.random(5, p, seed: seed + 2, scale: 0.3), noiseVariance: 0.01)
+    let ranges = (0..<4).map { (20 + $0 * m)..<(20 + ($0 + 1) * m) }
+    try Self.checkLaterPick(model: model, conditioned: try model.downdated(on: ranges[3]),
+      exact: try model.conditioned(on: ranges[3]), targets: 0..<20, blocks: ranges, tolerance: tolerance)
+    let gp = try FunctionSpacePosterior(
+      kernel: RBFKernel(lengthscale: 0.8, signalVariance: 1), points: PosteriorTests.random(40, 2, seed: seed, scale: 0.7),
+      conditioning: PosteriorTests.random(5, 2, seed: seed + 1), noiseVariance: 0.01)
+    let gpBlocks = [20..<30, 30..<40]
+    try Self.checkLaterPick(model: gp, conditioned: try gp.downdated(on: 30..<40), exact: try gp.conditioned(on: 30..<40),
+      targets: 0..<20, blocks: gpBlocks, tolerance: tolerance)
+  }
+
+  static func checkLaterPick<M: PosteriorModel>(
+    model: M, conditioned: M, exact: M, targets: Range<Int>, blocks: [Range<Int>], tolerance: Double
+  ) throws {
+    let bases = try InformationGain.spectralScoring(model: model, targets: targets, blocks: blocks, tolerance: tolerance).bases
+    let later = try InformationGain.basisReductions(model: conditioned, targets: targets, blocks: blocks, bases: bases)
+    let variances = exact.variances(targets)
+    #expect(areClose(conditioned.variances(targets), variances, relative: 1e-11))
+    let bound = InformationGain.gainBound(tolerance: tolerance)
+    for (block, reduction) in zip(blocks, later) {
+      let woodbury = try InformationGain.varianceReduction(model: exact, targets: targets, block: block)
+      let gains = InformationGain.gains(reduction: woodbury, targetVariances: variances, shift: 0)
+      let spectral = InformationGain.gains(reduction: reduction, targetVariances: variances, shift: 0)
+      for (g, s) in zip(gains, spectral) {
+        #expect(s <= g + 1e-11)
+        #expect(g - s <= bound + 1e-11)
+      }
+    }
+  }
+
+  /// A no-IS problem with conditioning data and a batch of 3 (two downdates): the picks and the conditioning
+  /// trajectories are the Woodbury ones and every score row is within `[W − bound, W]`, at ε = 1e-9 and 0.05;
+  /// at ε = 1e-9 no pick needs re-scoring.
+  @Test func greedyBatchOfThreeKeepsTheWoodburyPicks() throws {
+    let weights = try ImportanceWeights(uniformOver: Array(0..<6), taskCount: 6)
+    let basis = PosteriorTests.random(6, 10, seed: 43)
+    let embed: (Int, Int, Int) -> [Double] = { i, t, c in
+      (0..<10).map { k in
+        let angle = Double(t) / 8 + Double(i)
+        return (cos(angle) * basis[i, k] + sin(angle) * basis[(i + 1) % 6, k] + basis[c, k]) * (1 + 0.1 * Double(c)) / 3
+      }
+    }
+    var problem = try StrategyTests.problem(tasks: 6, steps: 8, targets: [1, 4], weights: weights, batch: 3, embed: embed)
+    if case .weightSpace(let targets, let candidates, _) = problem.embeddings {
+      problem.embeddings = .weightSpace(
+        targets: targets, candidates: candidates, conditioning: PosteriorTests.random(12, 10, seed: 44, scale: 0.3))
+    }
+    let woodbury = try AMFStrategy.select(problem)
+    for tolerance in [1e-9, 0.05] {
+      problem.gainRankTolerance = tolerance
+      let spectral = try AMFStrategy.select(problem)
+      #expect(spectral.selected == woodbury.selected && spectral.conditionedOn == woodbury.conditionedOn)
+      if tolerance == 1e-9 { #expect(spectral.exactlyRescored.isEmpty) }
+      let bound = InformationGain.gainBound(tolerance: tolerance) * 8  // Σ_x w_x = 8 steps, Σ_b w_b = 1
+      for (spectralRow, woodburyRow) in zip(spectral.scores, woodbury.scores) {
+        for (s, w) in zip(spectralRow, woodburyRow) {
+          #expect(s <= w + 1e-11 * abs(w))
+          #expect(w - s <= bound + 1e-11 * abs(w))
+        }
+      }
+    }
+  }
+}
