@@ -66,8 +66,16 @@ public enum InformationGain {
     try spectralScoring(model: model, targets: targets, blocks: blocks, tolerance: tolerance).reductions
   }
 
-  /// `spectralReductions` and, per block, the kept eigenvectors `U_r` (rows, orthonormal; r × m): the
-  /// directions the later picks of a greedy batch score in (`basisReductions`).
+  /// `spectralReductions` and, per block, the kept basis `U` (r × m, orthonormal rows): the combinations of the
+  /// block's observations that are scored, and that the later picks of a greedy batch score again
+  /// (`basisReductions`).
+  ///
+  /// Which basis: when a pivoted Cholesky factorization of `C(X', X')` finds at most m/4 directions outside
+  /// which the block's covariance has trace ≤ θ = ερ²/(1 − ε) (`Cholesky.pivotedRange`), that basis, scored by
+  /// `basisReductions`' r × r Woodbury form — no eigendecomposition (a trajectory block of numerical rank 3:
+  /// ≈ 10× cheaper than `dsytrd`); otherwise the eigen-directions with `s_i² > θ`. Either way every direction
+  /// left out carries `s² ≤ θ`, i.e. `λ ≤ ε`, which is all the bound `gainBound(tolerance:)` uses; the pivoted
+  /// basis may keep a few more directions than the eigen one.
   public static func spectralScoring(
     model: some PosteriorModel, targets: Range<Int>, blocks: [Range<Int>], tolerance: Double
   ) throws -> (reductions: [[Double]], bases: [Matrix<Double>]) {
@@ -76,7 +84,12 @@ public enum InformationGain {
     var bases: [Matrix<Double>] = []
     bases.reserveCapacity(blocks.count)
     let reductions = try batchedReductions(model: model, targets: targets, blocks: blocks) { block in
-      let pairs = try SymmetricEigen.pairs(of: try model.blockCovariance(block), above: threshold)
+      let corner = try model.blockCovariance(block)
+      if let basis = Cholesky.pivotedRange(of: corner, residual: threshold, maxRank: corner.rows / 4) {
+        bases.append(basis)
+        return try basisCoefficients(model: model, block: block, basis: basis)
+      }
+      let pairs = try SymmetricEigen.pairs(of: corner, above: threshold)
       bases.append(pairs.vectors)
       return spectralCoefficients(pairs, noiseVariance: model.noiseVariance)
     }
@@ -84,13 +97,13 @@ public enum InformationGain {
   }
 
   /// The variance reduction of every block when only the r combinations `U y_b` of its observations are
-  /// made (U: r × m with orthonormal rows, e.g. a block's kept directions from `spectralScoring`), exactly:
+  /// made (U: r × m with orthonormal rows, e.g. a block's kept basis from `spectralScoring`), exactly:
   /// `c(U X', x)ᵀ (U C(X', X') Uᵀ + ρ² I)⁻¹ c(U X', x)`, by an r × r Cholesky `F` and the coefficients
   /// `F⁻¹ U`.
   ///
   /// Why it is the spectral gain of a later pick: observing `U y_b` drops the other, orthogonal combinations
-  /// of the block's observations, so the reduction is never above the full block's. The directions were
-  /// chosen under the first pick's posterior, where every dropped one carries `λ ≤ ε`; its information term
+  /// of the block's observations, so the reduction is never above the full block's. The basis was chosen
+  /// under the first pick's posterior, where every dropped direction carries `λ ≤ ε`; its information term
   /// `E` satisfies `E ≤ ε (I + E) ≤ ε · (any later precision that includes the block)`, so the bound
   /// `gainBound(tolerance:)` per target still holds under any posterior conditioned on more data.
   /// Shapes: `bases[k]: (r_k × |blocks[k]|)` → one array (|targets|) per block. Complexity per block:
@@ -103,11 +116,18 @@ public enum InformationGain {
     return try batchedReductions(model: model, targets: targets, blocks: blocks) { block in
       let basis = bases[next]
       next += 1
-      guard basis.rows > 0 else { return basis }
-      var corner = try model.basisCovariance(block, basis: basis)  // (r × r)
-      for i in 0..<corner.rows { corner[i, i] += model.noiseVariance }
-      return try Cholesky.factor(corner).solveLower(basis)  // F⁻¹ U (r × m)
+      return try basisCoefficients(model: model, block: block, basis: basis)
     }
+  }
+
+  /// `F⁻¹ U` with `F Fᵀ = U C(X', X') Uᵀ + ρ² I`. Shapes: `basis: (r × |block|)` → (r × |block|).
+  static func basisCoefficients(model: some PosteriorModel, block: Range<Int>, basis: Matrix<Double>) throws
+    -> Matrix<Double>
+  {
+    guard basis.rows > 0 else { return basis }
+    var corner = try model.basisCovariance(block, basis: basis)  // (r × r)
+    for i in 0..<corner.rows { corner[i, i] += model.noiseVariance }
+    return try Cholesky.factor(corner).solveLower(basis)
   }
 
   /// `Σ_rows (K_b c(X_b, x))²` for each block b, with `coefficients(b) = K_b` (r_b × m_b); the products with

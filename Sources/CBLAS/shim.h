@@ -30,4 +30,9 @@ void dstemr_(const char *jobz, const char *range, const int *n, double *d, doubl
 void dormtr_(const char *side, const char *uplo, const char *trans, const int *m, const int *n, const double *a,
              const int *lda, const double *tau, double *c, const int *ldc, double *work, const int *lwork,
              int *info);
+// Householder QR of a column-major (m × n) matrix, and the explicit m × n Q with orthonormal columns.
+void dgeqrf_(const int *m, const int *n, double *a, const int *lda, double *tau, double *work, const int *lwork,
+             int *info);
+void dorgqr_(const int *m, const int *n, const int *k, double *a, const int *lda, const double *tau, double *work,
+             const int *lwork, int *info);
 #endif
