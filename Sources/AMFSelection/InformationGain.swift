@@ -162,8 +162,9 @@ public enum InformationGain {
     return result
   }
 
-  /// Rows of projected covariances gathered before one target GEMM (caps its output at 512 × n_T).
-  static let spectralBatchRows = 512
+  /// Rows of projected covariances gathered before one target GEMM (caps its output at 128 × n_T: 1.5 MB at
+  /// the default size, read again right away for the column squares).
+  static let spectralBatchRows = 128
 
   /// `diag(1/√(s_i² + ρ²)) U_rᵀ` for the eigenpairs `(s_i², u_i)` kept. Shapes: `pairs.vectors: (r × m)` → (r × m).
   static func spectralCoefficients(_ pairs: SymmetricEigen.Pairs, noiseVariance: Double) -> Matrix<Double> {
@@ -189,12 +190,50 @@ public enum InformationGain {
   }
 
   /// `Σ_row m[row, column]²` for each column, over `rows` (all rows by default). Shapes: (r × n) → (n).
+  /// Each column sums its rows in order (the same bits as an indexed loop; the default path reads it too).
   static func columnSquares(_ matrix: Matrix<Double>, rows: Range<Int>? = nil) -> [Double] {
     let n = matrix.columns
     var total = [Double](repeating: 0, count: n)
     matrix.storage.withUnsafeBufferPointer { storage in
-      for row in rows ?? 0..<matrix.rows {
-        for column in 0..<n { total[column] += storage[row * n + column] * storage[row * n + column] }
+      total.withUnsafeMutableBufferPointer { sums in
+        guard let source = storage.baseAddress, let sum = sums.baseAddress else { return }
+        for row in rows ?? 0..<matrix.rows {
+          let values = source + row * n
+          for column in 0..<n { sum[column] += values[column] * values[column] }
+        }
+      }
+    }
+    return total
+  }
+
+  /// `Σ_x w_x · ½ log((σ²_D(x) + shift) / (max(σ²_D(x) − reduction_x, 1e-12 σ²_D(x)) + shift))`: a block's
+  /// weighted gain, as `gains(reduction:targetVariances:shift:)` summed with `weights`, but with one logarithm per
+  /// run of up to 16 consecutive targets of equal weight (a target's steps share their weight): the log of the
+  /// product of their ratios, each in [1, 10¹²], so the product stays below 10¹⁹² and rounds by at most 16 u.
+  /// The spectral gain's scores use it (the logarithms were a third of a round); the default path does not.
+  /// Shapes: `reduction`, `targetVariances`, `weights`: (n_T) → a scalar.
+  static func weightedGain(reduction: [Double], targetVariances: [Double], weights: [Double], shift: Double)
+    -> Double
+  {
+    let n = min(reduction.count, targetVariances.count, weights.count)
+    var total = 0.0
+    reduction.withUnsafeBufferPointer { reduction in
+      targetVariances.withUnsafeBufferPointer { prior in
+        weights.withUnsafeBufferPointer { weights in
+          var start = 0
+          while start < n {
+            let weight = weights[start]
+            var product = 1.0
+            var x = start
+            repeat {
+              let posterior = max(prior[x] - reduction[x], 1e-12 * prior[x])
+              product *= (prior[x] + shift) / (posterior + shift)
+              x += 1
+            } while x < n && x < start + 16 && weights[x] == weight
+            total += weight * (0.5 * Foundation.log(product))
+            start = x
+          }
+        }
       }
     }
     return total

@@ -76,9 +76,8 @@ public enum AMFStrategy: SelectionStrategy {
     let shift = problem.targetNoise ? model.noiseVariance : 0
     let perTarget = InformationGain.gainBound(tolerance: tolerance) * plan.targetWeights.reduce(0, +)
     for (block, reduction) in zip(plan.blocks, reductions) {
-      let gains = InformationGain.gains(reduction: reduction, targetVariances: targetVariances, shift: shift)
-      var total = 0.0
-      for (gain, weight) in zip(gains, plan.targetWeights) { total += weight * gain }
+      let total = InformationGain.weightedGain(
+        reduction: reduction, targetVariances: targetVariances, weights: plan.targetWeights, shift: shift)
       scores[block.task] += block.weight * total
       bounds[block.task] += block.weight * perTarget
     }
