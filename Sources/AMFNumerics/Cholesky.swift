@@ -192,3 +192,70 @@ public struct CholeskyFactor: Equatable, Sendable {
     return result
   }
 }
+
+extension Cholesky {
+  /// An orthonormal basis of the few directions that carry all but at most `residual` of the trace of a
+  /// positive semi-definite matrix, by a pivoted Cholesky factorization stopped early; nil when more than
+  /// `maxRank` directions would be needed.
+  ///
+  /// The columns `ℓ_1 … ℓ_k` of the pivoted factorization leave the Schur complement `S = A − Σ ℓ_j ℓ_jᵀ ⪰ 0`;
+  /// with Q an orthonormal basis of their span (Householder QR), `(I − QQᵀ) A (I − QQᵀ) = (I − QQᵀ) S (I − QQᵀ)`,
+  /// whose largest eigenvalue is at most `tr S`. The factorization stops at the first k with
+  /// `tr S + 4 (k + 2) u tr A ≤ residual` (u the unit roundoff: an allowance for the rounding of `tr S`), so
+  /// every direction outside the basis carries at most `residual` of A — what the spectral gain needs
+  /// (`InformationGain`), without an eigendecomposition when k ≪ n.
+  ///
+  /// Shapes: `matrix: (n × n)` symmetric PSD (only its lower triangle and diagonal are read) → (k × n) with
+  /// orthonormal rows. Edge cases: `tr A + allowance ≤ residual` gives k = 0 (no rows); `residual ≤ 0` gives nil
+  /// (unless A = 0), as does a pivot that rounding leaves non-positive.
+  /// Complexity: `n k²` flops for the factorization, `4 n k²` for Q.
+  public static func pivotedRange(of matrix: Matrix<Double>, residual: Double, maxRank: Int) -> Matrix<Double>? {
+    precondition(matrix.rows == matrix.columns, "pivoted Cholesky of a non-square \(matrix.shape) matrix")
+    let n = matrix.rows
+    var remaining = (0..<n).map { max(matrix.storage[$0 * n + $0], 0) }
+    guard remaining.allSatisfy(\.isFinite) else { return nil }
+    let trace = remaining.reduce(0, +)
+    var chosen = [Bool](repeating: false, count: n)
+    var columns: [Double] = []  // column-major (n × k): column j at j · n
+    var k = 0
+    while true {
+      var residualTrace = 0.0
+      var pivot = -1
+      for i in 0..<n where !chosen[i] {
+        residualTrace += max(remaining[i], 0)
+        if pivot < 0 || remaining[i] > remaining[pivot] { pivot = i }
+      }
+      if residualTrace + 4 * Double(k + 2) * (Double.ulpOfOne / 2) * trace <= residual { break }
+      guard k < maxRank, pivot >= 0, remaining[pivot] > 0 else { return nil }
+      let scale = 1 / remaining[pivot].squareRoot()
+      var column = [Double](repeating: 0, count: n)
+      for i in 0..<n where !chosen[i] {
+        let (row, col) = i >= pivot ? (i, pivot) : (pivot, i)  // the lower triangle
+        var value = matrix.storage[row * n + col]
+        for l in 0..<k { value -= columns[l * n + i] * columns[l * n + pivot] }
+        column[i] = value * scale
+      }
+      chosen[pivot] = true
+      for i in 0..<n where !chosen[i] { remaining[i] -= column[i] * column[i] }
+      columns += column
+      k += 1
+    }
+    guard k > 0 else { return Matrix(rows: 0, columns: n) }
+    return orthonormalColumns(&columns, rows: n, columns: k)
+  }
+
+  /// Q of the Householder QR of a column-major (rows × columns) matrix (`dgeqrf`, `dorgqr`), as a row-major
+  /// (columns × rows) matrix: row j is the j-th orthonormal column. `matrix` is overwritten.
+  static func orthonormalColumns(_ matrix: inout [Double], rows: Int, columns: Int) -> Matrix<Double>? {
+    var (m, n, lda, info) = (Int32(rows), Int32(columns), Int32(rows), Int32(0))
+    var tau = [Double](repeating: 0, count: columns)
+    var lwork = Int32(64 * max(columns, 1))
+    var work = [Double](repeating: 0, count: Int(lwork))
+    dgeqrf_(&m, &n, &matrix, &lda, &tau, &work, &lwork, &info)
+    guard info == 0 else { return nil }
+    var reflectors = n
+    dorgqr_(&m, &n, &reflectors, &matrix, &lda, &tau, &work, &lwork, &info)
+    guard info == 0 else { return nil }
+    return try? Matrix(rows: columns, columns: rows, values: matrix)
+  }
+}

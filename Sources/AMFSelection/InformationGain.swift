@@ -42,94 +42,36 @@ public enum InformationGain {
     return columnSquares(solved)
   }
 
-  // MARK: - Spectral form (select.gain_rank_tolerance, issue #20)
-
-  /// The variance reduction of every block, from the eigen-directions of each block's covariance that carry
-  /// more than a fraction `tolerance` of information (the option `select.gain_rank_tolerance`).
-  ///
-  /// With `C(X', X') = U diag(s²) Uᵀ`, `(C(X', X') + ρ² I)⁻¹ = Σ_i u_i u_iᵀ / (s_i² + ρ²)`, so the reduction
-  /// at x is `Σ_i (u_iᵀ c(X', x))² / (s_i² + ρ²) = Σ_i λ_i (v_iᵀ ψ(x))²` with `λ_i = s_i²/(s_i² + ρ²)` and v_i the
-  /// unit directions in whitened weight space. Only the directions with `λ_i > ε` (`s_i² > ε ρ²/(1 − ε)`) are
-  /// kept; trajectory blocks are close to low rank, so r ≪ m and the target product costs `r p n_T`
-  /// instead of `m p n_T + m² n_T`.
-  ///
-  /// Bound (exact arithmetic): the kept reduction r̃ never exceeds the full one r, and each target's gain is
-  /// lower by at most `gainBound(tolerance:)` nats (see there). ε = 0 keeps every positive eigenvalue:
-  /// the Woodbury value up to rounding (eigenvalues are accurate to ≈ 1e-16 ‖C(X', X')‖ absolute).
-  ///
-  /// Shapes: `targets`: an index range of `model`'s points; `blocks`: index ranges → one array (|targets|)
-  /// per block. Complexity per block: `m² p` (its Gram), `4m³/3` (eigenvalues), `r m p + r p n_T`;
-  /// blocks are batched so one GEMM serves many.
-  public static func spectralReductions(
-    model: some PosteriorModel, targets: Range<Int>, blocks: [Range<Int>], tolerance: Double
-  ) throws -> [[Double]] {
-    precondition(tolerance >= 0 && tolerance < 1, "gain rank tolerance \(tolerance) outside [0, 1)")
-    let threshold = tolerance * model.noiseVariance / (1 - tolerance)
-    var result: [[Double]] = []
-    result.reserveCapacity(blocks.count)
-    var batch: [(block: Range<Int>, coefficients: Matrix<Double>)] = []
-    var batchRows = 0
-    var projected = Matrix<Double>(rows: 0, columns: 0)  // (≥ Σ r × n_T), reused across batches
-    func flush() throws {
-      guard !batch.isEmpty else { return }
-      try model.projectedCovariance(batch, targets, into: &projected)
-      var row = 0
-      for part in batch {
-        result.append(columnSquares(projected, rows: row..<(row + part.coefficients.rows)))
-        row += part.coefficients.rows
-      }
-      batch.removeAll(keepingCapacity: true)
-      batchRows = 0
-    }
-    for block in blocks {
-      let coefficients = try spectralCoefficients(
-        corner: try model.blockCovariance(block), noiseVariance: model.noiseVariance, threshold: threshold)
-      batch.append((block, coefficients))
-      batchRows += coefficients.rows
-      if batchRows >= spectralBatchRows { try flush() }
-    }
-    try flush()
-    return result
-  }
-
-  /// Rows of projected covariances gathered before one target GEMM (caps its output at 512 × n_T).
-  static let spectralBatchRows = 512
-
-  /// `diag(1/√(s_i² + ρ²)) U_rᵀ` for the eigenpairs `(s_i², u_i)` of `corner` with `s_i² > threshold`.
-  /// Shapes: `corner: (m × m)` → (r × m).
-  static func spectralCoefficients(corner: Matrix<Double>, noiseVariance: Double, threshold: Double) throws
-    -> Matrix<Double>
-  {
-    var pairs = try SymmetricEigen.pairs(of: corner, above: threshold)
-    let m = corner.columns
-    for (i, value) in pairs.values.enumerated() {
-      let scale = 1 / (value + noiseVariance).squareRoot()
-      for j in 0..<m { pairs.vectors.storage[i * m + j] *= scale }
-    }
-    return pairs.vectors
-  }
-
-  /// The largest amount, in nats, by which the spectral form lowers one target's gain: `−½ log(1 − ε)`
-  /// (≈ ε/2), with or without `targetNoise`.
-  ///
-  /// Derivation: with D = Σ_dropped (v_iᵀψ)², the dropped reduction is δ = Σ_dropped λ_i (v_iᵀψ)² ≤ ε D, and
-  /// the exact posterior σ²_post = Σ_i (1 − λ_i)(v_iᵀψ)² + ‖(I − VVᵀ)ψ‖² ≥ (1 − ε) D; so the spectral
-  /// posterior σ²_post + δ ≤ σ²_post / (1 − ε), and the gain `½ log(σ²_D/σ²_post)` drops by at most
-  /// `½ log(1/(1 − ε))`; adding ρ² to both variances, or the 1e-12 floor, only shrinks the ratio. Never
-  /// raises a gain. A score `Σ_b w_b Σ_x w_x gain` therefore drops by at most this times `Σ_b w_b Σ_x w_x`.
-  public static func gainBound(tolerance: Double) -> Double {
-    -0.5 * Foundation.log1p(-tolerance)
-  }
-
   /// `Σ_row m[row, column]²` for each column, over `rows` (all rows by default). Shapes: (r × n) → (n).
+  /// Each column sums its rows in order (the same bits as an indexed loop; the default path reads it too).
   static func columnSquares(_ matrix: Matrix<Double>, rows: Range<Int>? = nil) -> [Double] {
     let n = matrix.columns
     var total = [Double](repeating: 0, count: n)
     matrix.storage.withUnsafeBufferPointer { storage in
-      for row in rows ?? 0..<matrix.rows {
-        for column in 0..<n { total[column] += storage[row * n + column] * storage[row * n + column] }
+      total.withUnsafeMutableBufferPointer { sums in
+        guard let source = storage.baseAddress, let sum = sums.baseAddress else { return }
+        for row in rows ?? 0..<matrix.rows {
+          let values = source + row * n
+          for column in 0..<n { sum[column] += values[column] * values[column] }
+        }
       }
     }
     return total
+  }
+
+  /// `columnSquares` into an existing buffer of `matrix.columns` values (overwritten).
+  static func columnSquares(_ matrix: Matrix<Double>, rows: Range<Int>, into total: inout [Double]) {
+    let n = matrix.columns
+    precondition(total.count >= n, "\(total.count) values for \(n) columns")
+    matrix.storage.withUnsafeBufferPointer { storage in
+      total.withUnsafeMutableBufferPointer { sums in
+        guard let source = storage.baseAddress, let sum = sums.baseAddress else { return }
+        sum.update(repeating: 0, count: n)
+        for row in rows {
+          let values = source + row * n
+          for column in 0..<n { sum[column] += values[column] * values[column] }
+        }
+      }
+    }
   }
 }

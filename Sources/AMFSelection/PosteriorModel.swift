@@ -27,11 +27,44 @@ public protocol PosteriorModel: Sendable {
   func projectedCovariance(
     _ parts: [(block: Range<Int>, coefficients: Matrix<Double>)], _ targets: Range<Int>,
     into result: inout Matrix<Double>) throws
+  /// `U C(block, block) Uᵀ`: the covariance of the r combinations `U f(block)` of the block's values (the
+  /// spectral gain's kept directions). Shapes: `basis: (r × |block|)` → (r × r).
+  func basisCovariance(_ block: Range<Int>, basis: Matrix<Double>) throws -> Matrix<Double>
+  /// The posterior after the r noisy observations `U f(block) + noise` (U: r × |block| with orthonormal rows,
+  /// so the noise stays ρ² I), as a rank-r downdate of the covariance: `C(a, b) − W(a)ᵀ W(b)` with
+  /// `W = F⁻¹ U C(block, ·)`, `F Fᵀ = U C(block, block) Uᵀ + ρ² I`. With U = I it is `conditioned(on:)` in
+  /// exact arithmetic; weight space keeps the whitened points as they are (no rewhitening of all n points).
+  /// The spectral gain's later picks condition on the picked block's kept basis this way.
+  func downdated(on block: Range<Int>, basis: Matrix<Double>) throws -> Self
+  /// `U C(block, block) Uᵀ` and `U W(block)ᵀ` together (W: `downdateFactor`; nil when that is nil), for the
+  /// spectral gain's later picks. Shapes: `basis: (r × |block|)` → (r × r), (r × r_A).
+  func basisCoupling(_ block: Range<Int>, basis: Matrix<Double>) throws
+    -> (covariance: Matrix<Double>, coupling: Matrix<Double>?)
+  /// W(points), stacked over every `downdated(on:basis:)` so far: `C(a, b) = C₀(a, b) − W(a)ᵀ W(b)`, C₀ the
+  /// covariance before them. nil when the model does not keep it apart (then the spectral gain's later picks
+  /// recompute their projections). Shapes: → (r_A × |points|).
+  func downdateFactor(_ points: Range<Int>) throws -> Matrix<Double>?
 }
 
 extension PosteriorModel {
   /// `covariance(block, block)`.
   public func blockCovariance(_ block: Range<Int>) throws -> Matrix<Double> { try covariance(block, block) }
+
+  /// `U · blockCovariance(block) · Uᵀ`.
+  public func basisCovariance(_ block: Range<Int>, basis: Matrix<Double>) throws -> Matrix<Double> {
+    try basis.multiplied(by: try blockCovariance(block)).multiplied(by: basis, transposingOther: true)
+  }
+
+  /// nil: not kept apart.
+  public func downdateFactor(_ points: Range<Int>) throws -> Matrix<Double>? { nil }
+
+  /// `basisCovariance` and `U · downdateFactor(block)ᵀ`.
+  public func basisCoupling(_ block: Range<Int>, basis: Matrix<Double>) throws
+    -> (covariance: Matrix<Double>, coupling: Matrix<Double>?)
+  {
+    let coupling = try downdateFactor(block).map { try basis.multiplied(by: $0, transposingOther: true) }
+    return (try basisCovariance(block, basis: basis), coupling)
+  }
 
   /// Each part's covariance with the targets, multiplied on the left by its coefficients.
   public func projectedCovariance(
@@ -52,10 +85,16 @@ extension PosteriorModel {
 /// `ψ(x) = L⁻¹ φ(x)`, so `σ²_D(x) = ‖ψ(x)‖²` and covariances are inner products. Conditioning on a block of m
 /// points multiplies the precision by a rank-m term: `I + ρ⁻² Ψ_bᵀ Ψ_b = L₂ L₂ᵀ`, `ψ ← L₂⁻¹ ψ` (one p×p
 /// Cholesky per pick; the gain of a candidate never forms one, see `InformationGain`).
+///
+/// `downdated(on:basis:)` conditions without touching the points: it stores `H` with
+/// `cov(x, y) = ψ(x)ᵀ(I − HᵀH)ψ(y)` (`downdate`, r_A × p; empty after `init` and `conditioned(on:)`), see
+/// `WeightSpacePosterior+Downdate.swift`.
 public struct WeightSpacePosterior: PosteriorModel {
   public let noiseVariance: Double
   /// The whitened points ψ(x). Shapes: (n × p).
   public private(set) var whitened: Matrix<Double>
+  /// `H` of the covariance `ψ(x)ᵀ(I − HᵀH)ψ(y)` after `downdated(on:basis:)`; no rows otherwise. Shapes: (r_A × p).
+  public internal(set) var downdate: Matrix<Double>
 
   /// The posterior given conditioning embeddings `Φ_D`.
   ///
@@ -70,12 +109,14 @@ public struct WeightSpacePosterior: PosteriorModel {
       try Matrix.multiply(conditioning, transposed: true, conditioning, into: &precision, alpha: 1 / noiseVariance, beta: 1)
     }
     whitened = consume points
+    downdate = Matrix(rows: 0, columns: whitened.columns)
     if conditioning.rows > 0 { try Self.whiten(&whitened, precision: precision) }
   }
 
   public var pointCount: Int { whitened.rows }
 
   public func variances(_ points: Range<Int>) -> [Double] {
+    guard downdate.rows == 0 else { return downdatedVariances(points) }
     let p = whitened.columns
     return points.map { row in
       var total = 0.0
@@ -85,10 +126,13 @@ public struct WeightSpacePosterior: PosteriorModel {
   }
 
   public func covariance(_ a: Range<Int>, _ b: Range<Int>) throws -> Matrix<Double> {
-    try whitened.rowBlock(a).multiplied(by: whitened.rowBlock(b), transposingOther: true)
+    guard downdate.rows == 0 else { return try downdatedCovariance(a, b) }
+    return try whitened.rowBlock(a).multiplied(by: whitened.rowBlock(b), transposingOther: true)
   }
 
+  /// Rewhitens every point (`ψ ← L₂⁻¹ψ`); a downdated model extends its downdate instead.
   public func conditioned(on block: Range<Int>) throws -> WeightSpacePosterior {
+    guard downdate.rows == 0 else { return try downdated(on: block, basis: Matrix.identity(block.count)) }
     let rows = whitened.rowBlock(block)  // (m × p)
     var precision = Matrix<Double>.identity(whitened.columns)  // (p × p)
     try Matrix.multiply(rows, transposed: true, rows, into: &precision, alpha: 1 / noiseVariance, beta: 1)
@@ -106,9 +150,15 @@ public struct WeightSpacePosterior: PosteriorModel {
   ) throws {
     let p = whitened.columns
     let total = parts.reduce(0) { $0 + $1.coefficients.rows }
-    var directions = Self.zeros(total, p)  // (Σ r × p)
-    if result.rows < total || result.columns != targets.count { result = Self.zeros(total, targets.count) }
-    guard total > 0, p > 0, !targets.isEmpty else { return }
+    guard total > 0, p > 0, !targets.isEmpty else {
+      if result.rows < total || result.columns != targets.count { result = Self.zeros(total, targets.count) }
+      for index in result.storage.indices { result.storage[index] = 0 }
+      return
+    }
+    // Every entry of both is written by a GEMM with β = 0 below, so neither is zeroed first (at 4× the
+    // default size the kept products are 200 MB).
+    var directions = Self.uninitialized(total, p)  // (Σ r × p)
+    if result.rows < total || result.columns != targets.count { result = Self.uninitialized(total, targets.count) }
     var row = 0
     for part in parts where part.coefficients.rows > 0 {
       precondition(part.coefficients.columns == part.block.count, "coefficients \(part.coefficients.shape) for a block of \(part.block.count)")
@@ -116,17 +166,27 @@ public struct WeightSpacePosterior: PosteriorModel {
         into: &directions.storage, at: row, transposing: false)
       row += part.coefficients.rows
     }
+    if downdate.rows > 0 { try applyDowndate(&directions) }
     Self.multiply(directions.storage, rows: total, whitened.storage, from: targets, width: p, into: &result.storage, at: 0,
       transposing: true)
   }
 
   /// `Ψ_b Ψ_bᵀ` read in place from `whitened` by a symmetric rank-k update (no row copies, half a GEMM).
   /// Shapes: → (|block| × |block|).
-  public func blockCovariance(_ block: Range<Int>) throws -> Matrix<Double> { whitened.rowGram(block) }
+  public func blockCovariance(_ block: Range<Int>) throws -> Matrix<Double> {
+    guard downdate.rows == 0 else { return try downdatedCovariance(block, block) }
+    return whitened.rowGram(block)
+  }
+
+  /// A matrix whose entries are not initialized (for outputs a GEMM with β = 0 overwrites entirely).
+  static func uninitialized(_ rows: Int, _ columns: Int) -> Matrix<Double> {
+    let values = [Double](unsafeUninitializedCapacity: rows * columns) { _, count in count = rows * columns }
+    return (try? Matrix(rows: rows, columns: columns, values: values)) ?? Matrix(rows: rows, columns: columns)
+  }
 
   /// A zero matrix, allocated where the scalar type is known (the generic `Matrix(rows:columns:)` copies
   /// element by element through value witnesses across modules).
-  private static func zeros(_ rows: Int, _ columns: Int) -> Matrix<Double> {
+  static func zeros(_ rows: Int, _ columns: Int) -> Matrix<Double> {
     (try? Matrix(rows: rows, columns: columns, values: [Double](repeating: 0, count: rows * columns)))
       ?? Matrix(rows: rows, columns: columns)
   }
@@ -134,7 +194,7 @@ public struct WeightSpacePosterior: PosteriorModel {
   /// `c[at…] ← a · b[rows]` (`transposing: false`; a: (r × |rows|), b's rows are the inner dimension) or
   /// `c[at…] ← a · b[rows]ᵀ` (`transposing: true`; a: (r × width)), with b = the row-major (· × width) `points`,
   /// read in place. Shapes: → (r × width) or (r × |rows|), written from row `at` of c.
-  private static func multiply(
+  static func multiply(
     _ a: [Double], rows r: Int, _ points: [Double], from range: Range<Int>, width: Int, into c: inout [Double],
     at: Int, transposing: Bool
   ) {
@@ -216,6 +276,20 @@ public struct FunctionSpacePosterior<K: Kernel>: PosteriorModel {
     for i in 0..<corner.rows { corner[i, i] += noiseVariance }
     let factor = try Cholesky.factor(corner)
     let added = try factor.solveLower(try covariance(block, 0..<pointCount))  // (m × n)
+    var result = self
+    result.correction = Matrix(stacking: correction, added)
+    return result
+  }
+
+  /// Appends the rows `F⁻¹ U cov_D(block, ·)` (`U cov_D(block, block) Uᵀ + ρ² I = F Fᵀ`) to U: the block
+  /// extension for the r observations `U f(block)`. Complexity: that of `conditioned(on:)` plus `r m n`.
+  public func downdated(on block: Range<Int>, basis: Matrix<Double>) throws -> FunctionSpacePosterior<K> {
+    precondition(basis.columns == block.count, "basis \(basis.shape) for a block of \(block.count)")
+    guard basis.rows > 0 else { return self }
+    var corner = try basisCovariance(block, basis: basis)  // (r × r)
+    for i in 0..<corner.rows { corner[i, i] += noiseVariance }
+    let factor = try Cholesky.factor(corner)
+    let added = try factor.solveLower(try basis.multiplied(by: try covariance(block, 0..<pointCount)))  // (r × n)
     var result = self
     result.correction = Matrix(stacking: correction, added)
     return result

@@ -15,12 +15,14 @@ import AMFNumerics
 /// n_T = active targets, m = block length), one p×p Cholesky to condition.
 ///
 /// With `problem.gainRankTolerance = ε` (`select.gain_rank_tolerance`) the scores use the spectral gain
-/// (`InformationGain.spectralReductions`): `Σ_blocks (m² p + 4m³/3 + r p (m + n_T))` with r the kept
-/// directions. Each score is then at most `β Σ_b w_b Σ_x w_x` below the Woodbury one (β =
-/// `InformationGain.gainBound`), never above; a pick is kept only when that certifies it — the best spectral
-/// score beats every other candidate's spectral score plus its bound by more than `certificateSlack` —
-/// otherwise the pick's scores are recomputed with the Woodbury gain. So the picks are the Woodbury picks;
-/// the recorded scores differ from them by at most the bound (plus rounding).
+/// (`InformationGain.spectralReductions`): `Σ_blocks (m² p + r p (m + n_T))` with r the kept directions (plus
+/// `4m³/3` for blocks whose kept basis needs an eigendecomposition) for the first pick, about
+/// `Σ_blocks r (r + r_A) n_T` for each later one (`spectralGreedy`). The first pick's scores are at most
+/// `β Σ_b w_b Σ_x w_x` below the Woodbury ones (β = `InformationGain.gainBound`), never above; a later pick's
+/// lie within `InformationGain.laterPickBounds`. A pick is kept only when that certifies it — the best spectral
+/// score minus its bound above beats every other candidate's spectral score plus its bound below by more than
+/// `certificateSlack` — otherwise the pick's scores are recomputed with the Woodbury gain. So the picks are the
+/// Woodbury picks; the recorded scores differ from them by at most the bounds (plus rounding).
 public enum AMFStrategy: SelectionStrategy {
   public static let id = StrategyID.amf
   public static let inputs: Set<SelectionInput> = [.embeddings]
@@ -63,27 +65,42 @@ public enum AMFStrategy: SelectionStrategy {
     return TieBreak.row(scores, candidates: problem.candidates)
   }
 
-  /// The spectral score of every candidate (NaN for non-candidates) and how far below the Woodbury score
-  /// each may lie (`InformationGain.gainBound(tolerance:) · Σ_b w_b Σ_x w_x`).
+  /// A row of spectral scores and how far the Woodbury scores may lie from them:
+  /// `scores − above ≤ Woodbury ≤ scores + below`, per candidate.
+  struct SpectralRow {
+    var scores: [Double]
+    var above: [Double]
+    var below: [Double]
+  }
+
+  /// The spectral score of every candidate (NaN for non-candidates), from each kept block's variance reduction
+  /// at the kept targets (handed, in `plan.blocks` order, to the sink that `reductions` is given), with its
+  /// bounds after `conditionings` picks (`InformationGain.laterPickBounds` · Σ_b w_b Σ_x w_x; the first pick:
+  /// above = 0, below = `gainBound(ε)` · Σ_b w_b Σ_x w_x).
   static func spectralScores(
-    _ problem: SelectionProblem, plan: ActivePoints, model: some PosteriorModel, tolerance: Double
-  ) throws -> (scores: [Double], bounds: [Double]) {
-    var scores = [Double](repeating: 0, count: problem.taskCount)
-    var bounds = [Double](repeating: 0, count: problem.taskCount)
+    _ problem: SelectionProblem, plan: ActivePoints, model: some PosteriorModel, tolerance: Double,
+    conditionings: Int, reductions: (InformationGain.ReductionSink) throws -> Void
+  ) throws -> SpectralRow {
+    var row = SpectralRow(
+      scores: [Double](repeating: 0, count: problem.taskCount), above: [Double](repeating: 0, count: problem.taskCount),
+      below: [Double](repeating: 0, count: problem.taskCount))
     let targetVariances = model.variances(plan.targetRange)
     let shift = problem.targetNoise ? model.noiseVariance : 0
-    let reductions = try InformationGain.spectralReductions(
-      model: model, targets: plan.targetRange, blocks: plan.blocks.map(\.range), tolerance: tolerance)
-    let perTarget = InformationGain.gainBound(tolerance: tolerance) * plan.targetWeights.reduce(0, +)
-    for (block, reduction) in zip(plan.blocks, reductions) {
-      let gains = InformationGain.gains(reduction: reduction, targetVariances: targetVariances, shift: shift)
-      var total = 0.0
-      for (gain, weight) in zip(gains, plan.targetWeights) { total += weight * gain }
-      scores[block.task] += block.weight * total
-      bounds[block.task] += block.weight * perTarget
+    let targetSum = plan.targetWeights.reduce(0, +)
+    let bounds = InformationGain.laterPickBounds(tolerance: tolerance, conditionings: conditionings)
+    try reductions { index, reduction in
+      let block = plan.blocks[index]
+      let total = InformationGain.weightedGain(
+        reduction: reduction, targetVariances: targetVariances, weights: plan.targetWeights, shift: shift)
+      row.scores[block.task] += block.weight * total
+      row.above[block.task] += block.weight * bounds.above * targetSum
+      row.below[block.task] += block.weight * bounds.below * targetSum
     }
-    guard scores.allSatisfy(\.isFinite) else { throw SelectionError.nonFinite(quantity: "an information-gain score") }
-    return (TieBreak.row(scores, candidates: problem.candidates), bounds)
+    guard row.scores.allSatisfy(\.isFinite) else {
+      throw SelectionError.nonFinite(quantity: "an information-gain score")
+    }
+    row.scores = TieBreak.row(row.scores, candidates: problem.candidates)
+    return row
   }
 
   /// Room left for rounding between the spectral and the Woodbury arithmetic when certifying a pick,
@@ -91,33 +108,26 @@ public enum AMFStrategy: SelectionStrategy {
   static let certificateSlack = 1e-10
 
   /// Whether the spectral argmax is the Woodbury argmax: for every other candidate c,
-  /// `spectral(c) + bound(c) < spectral(best) − slack`. Since `spectral ≤ Woodbury ≤ spectral + bound`, no
-  /// other candidate can then reach or tie the best.
-  static func certifies(_ spectral: (scores: [Double], bounds: [Double]), candidates: [Int], order: [Int]) -> Bool {
+  /// `spectral(c) + below(c) < spectral(best) − above(best) − slack`. Since
+  /// `spectral − above ≤ Woodbury ≤ spectral + below`, no other candidate can then reach or tie the best.
+  static func certifies(_ spectral: SpectralRow, candidates: [Int], order: [Int]) -> Bool {
     let best = TieBreak.argmax(spectral.scores, candidates: candidates, order: order)
     let scale = candidates.reduce(1.0) { max($0, abs(spectral.scores[$1])) }
-    let margin = spectral.scores[best] - certificateSlack * scale
-    return candidates.allSatisfy { $0 == best || spectral.scores[$0] + spectral.bounds[$0] < margin }
+    let margin = spectral.scores[best] - spectral.above[best] - certificateSlack * scale
+    return candidates.allSatisfy { $0 == best || spectral.scores[$0] + spectral.below[$0] < margin }
   }
 
   private static func greedy<M: PosteriorModel>(
     _ problem: SelectionProblem, plan: ActivePoints, weights: ImportanceWeights, model initial: M
   ) throws -> SelectionResult {
+    if let tolerance = problem.gainRankTolerance {
+      return try spectralGreedy(problem, plan: plan, weights: weights, model: initial, tolerance: tolerance)
+    }
     var model = initial
     var result = SelectionResult(selected: [], scores: [])
     let order = problem.tieBreakOrder
     for pick in 0..<problem.batch {
-      var row: [Double]
-      if let tolerance = problem.gainRankTolerance {
-        let spectral = try spectralScores(problem, plan: plan, model: model, tolerance: tolerance)
-        row = spectral.scores
-        if !certifies(spectral, candidates: problem.candidates, order: order) {
-          row = try scores(problem, plan: plan, model: model)
-          result.exactlyRescored.append(pick)
-        }
-      } else {
-        row = try scores(problem, plan: plan, model: model)
-      }
+      let row = try scores(problem, plan: plan, model: model)
       let task = TieBreak.argmax(row, candidates: problem.candidates, order: order)
       result.selected.append(task)
       result.scores.append(row)
@@ -125,6 +135,60 @@ public enum AMFStrategy: SelectionStrategy {
       result.conditionedOn.append(pool)
       if pick + 1 < problem.batch, let block = plan.blocks.first(where: { $0.task == task && $0.pool == pool }) {
         model = try model.conditioned(on: block.range)
+      }
+    }
+    return result
+  }
+
+  /// The greedy batch with the spectral gain (`problem.gainRankTolerance = ε`).
+  ///
+  /// The first pick keeps, per block, the combinations of its observations that carry more than ε of
+  /// information under the posterior given D (`InformationGain.spectralScoring`), and their products with the
+  /// targets. After a pick the posterior is conditioned on the picked block's kept combinations only
+  /// (`model.downdated(on:basis:)`: a rank-r downdate, no p × p rewhitening of every point), and the later
+  /// picks score the same combinations of every block from the kept products (`InformationGain.laterReductions`:
+  /// no eigendecomposition, no new target product). The scores then lie within `laterPickBounds` of the
+  /// Woodbury scores (a later pick may be above them too, by at most `gainBound(k ε) Σ_b w_b Σ_x w_x`); a pick
+  /// the bounds cannot certify is re-scored with the Woodbury gain on the rewhitened posterior, as the default
+  /// path computes it, so the picks are the Woodbury picks.
+  private static func spectralGreedy<M: PosteriorModel>(
+    _ problem: SelectionProblem, plan: ActivePoints, weights: ImportanceWeights, model initial: M, tolerance: Double
+  ) throws -> SelectionResult {
+    var model = initial
+    var exact: (model: M, conditioned: Int) = (initial, 0)  // the rewhitened posterior, built only when needed
+    var conditionedBlocks: [Range<Int>] = []
+    var result = SelectionResult(selected: [], scores: [])
+    let order = problem.tieBreakOrder
+    let blocks = plan.blocks.map(\.range)
+    var scoring: InformationGain.SpectralScoring?
+    for pick in 0..<problem.batch {
+      let spectral = try spectralScores(
+        problem, plan: plan, model: model, tolerance: tolerance, conditionings: conditionedBlocks.count
+      ) { sink in
+        if let scoring {
+          try InformationGain.laterReductions(
+            model: model, targets: plan.targetRange, blocks: blocks, scoring: scoring, into: sink)
+        } else {
+          scoring = try InformationGain.spectralScoring(
+            model: model, targets: plan.targetRange, blocks: blocks, tolerance: tolerance,
+            keepingProjections: problem.batch > 1, into: sink)
+        }
+      }
+      var row = spectral.scores
+      if !certifies(spectral, candidates: problem.candidates, order: order) {
+        for block in conditionedBlocks[exact.conditioned...] { exact.model = try exact.model.conditioned(on: block) }
+        exact.conditioned = conditionedBlocks.count
+        row = try scores(problem, plan: plan, model: exact.model)
+        result.exactlyRescored.append(pick)
+      }
+      let task = TieBreak.argmax(row, candidates: problem.candidates, order: order)
+      result.selected.append(task)
+      result.scores.append(row)
+      let pool = conditioningTrajectory(of: task, problem: problem, weights: weights)
+      result.conditionedOn.append(pool)
+      if pick + 1 < problem.batch, let index = plan.blocks.firstIndex(where: { $0.task == task && $0.pool == pool }) {
+        model = try model.downdated(on: blocks[index], basis: scoring?.bases[index] ?? Matrix.identity(blocks[index].count))
+        conditionedBlocks.append(blocks[index])
       }
     }
     return result
@@ -207,11 +271,26 @@ struct ActivePoints {
         reason: "target width \(targets.columns) differs from candidate width \(candidates.columns)")
     }
     let width = targets.columns
-    var storage: [Double] = []
-    storage.reserveCapacity((targetRows.count + blocks.reduce(0) { $0 + $1.range.count }) * width)
-    for row in targetRows { storage += targets.storage[(row * width)..<((row + 1) * width)] }
-    for block in blocks {
-      storage += candidates.storage[(block.sourceRows.lowerBound * width)..<(block.sourceRows.upperBound * width)]
+    let rows = targetRows.count + blocks.reduce(0) { $0 + $1.range.count }
+    // Row copies by memcpy into one allocation (appending array slices copies element by element).
+    let storage = [Double](unsafeUninitializedCapacity: rows * width) { buffer, count in
+      guard let base = buffer.baseAddress else { return }
+      var next = base
+      targets.storage.withUnsafeBufferPointer { source in
+        guard let from = source.baseAddress else { return }
+        for row in targetRows {
+          next.initialize(from: from + row * width, count: width)
+          next += width
+        }
+      }
+      candidates.storage.withUnsafeBufferPointer { source in
+        guard let from = source.baseAddress else { return }
+        for block in blocks {
+          next.initialize(from: from + block.sourceRows.lowerBound * width, count: block.sourceRows.count * width)
+          next += block.sourceRows.count * width
+        }
+      }
+      count = next - base
     }
     return (try? Matrix(rows: storage.count / max(width, 1), columns: width, values: storage))
       ?? Matrix(rows: 0, columns: width)
