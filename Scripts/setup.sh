@@ -3,8 +3,9 @@
 # Idempotent: installs only what is missing, and does nothing when everything is present.
 # `--metaworld` also installs python3-venv and creates .venv-metaworld (the Meta-World bridge's Python,
 # every package pinned in Scripts/metaworld-requirements.txt); `--interop` creates .venv-interop (h5py, NumPy,
-# gymnasium and Minari for the robomimic/Minari import-export tests and examples/python, every package
-# pinned in Scripts/interop-requirements.txt). Without either option nothing here touches Python.
+# gymnasium, Minari, and robomimic 0.3.0 with CPU torch from https://download.pytorch.org/whl/cpu, for the
+# robomimic/Minari import-export tests and examples/python, every package pinned in
+# Scripts/interop-requirements.txt). Without either option nothing here touches Python.
 # As root it installs with apt-get; otherwise it uses passwordless sudo if there is one, and else
 # prints the exact command to run and exits 1.
 set -euo pipefail
@@ -83,7 +84,16 @@ make_venv() {
     say "$label: creating $venv"
     rm -rf "$venv"
     python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check --no-deps -r "$requirements"
+    # Pins with a `+cpu` local version (torch) come from PyTorch's CPU index, the others from the default one.
+    local cpu_pins=() line
+    while IFS= read -r line; do cpu_pins+=("$line"); done < <(grep -E '^[A-Za-z0-9_.-]+==[^[:space:]]+\+cpu$' "$requirements" || true)
+    grep -v -E '^[A-Za-z0-9_.-]+==[^[:space:]]+\+cpu$' "$requirements" >"$venv/.requirements-default"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check --no-deps -r "$venv/.requirements-default"
+    if [ "${#cpu_pins[@]}" -gt 0 ]; then
+      "$venv/bin/pip" install --quiet --disable-pip-version-check --no-deps \
+        --index-url https://download.pytorch.org/whl/cpu "${cpu_pins[@]}"
+    fi
+    rm -f "$venv/.requirements-default"
     cp "$requirements" "$stamp"
   fi
 }
@@ -94,5 +104,5 @@ if [ "$metaworld" -eq 1 ]; then
 fi
 if [ "$interop" -eq 1 ]; then
   make_venv .venv-interop Scripts/interop-requirements.txt interop
-  "$root/.venv-interop/bin/python" -c 'import h5py, minari; print("setup: interop ready: minari", minari.__version__, "h5py", h5py.__version__)' >&2
+  "$root/.venv-interop/bin/python" -c 'import h5py, minari, robomimic, torch; print("setup: interop ready: minari", minari.__version__, "h5py", h5py.__version__, "robomimic", robomimic.__version__, "torch", torch.__version__)' >&2
 fi

@@ -37,7 +37,7 @@ private func floats(_ value: Any?) -> [Float] {
 }
 
 /// Files made by the libraries themselves: Minari's DataCollector and h5py in robomimic's layout; exports
-/// loaded back by Minari's loader and read as robomimic reads them. Skipped (with the command that enables
+/// loaded back by Minari's loader and by robomimic 0.3.0's SequenceDataset. Skipped (with the command that enables
 /// them) when the interop Python is not installed.
 @Suite(.enabled(if: InteropInstall.python != nil, "the interop Python is not installed: run `bash Scripts/setup.sh --interop`"))
 struct InteropPythonTests {
@@ -82,6 +82,77 @@ struct InteropPythonTests {
     }
     #expect(set.masks == ["train": [0, 1], "valid": [1]])
     try exportsLoadWithTheSameNumbers(set, artifact: artifact, folder: folder)
+  }
+
+  /// robomimic 0.3.0's own loader reads the robomimic export: `file_utils.get_env_metadata_from_dataset` and
+  /// `get_shape_metadata_from_dataset`, and `SequenceDataset` (seq_length 1) over the whole file and over each
+  /// `mask/<split>` (`filter_by_attribute`), give every sample's action, observation, reward and done of the
+  /// artifact, in order and as float32 (Python prints each float32 exactly as a double).
+  @Test func robomimicsSequenceDatasetLoadsTheExportWithItsNumbers() throws {
+    let folder = try TemporaryDirectory()
+    defer { folder.remove() }
+    let source = try InteropFixtures.write(InteropFixtures.robomimicTree(), "robo.hdf5", in: folder)
+    let artifact = folder.file("demos.h5")
+    try DemonstrationInterop.importFile(
+      source, options: ImportOptions(format: .robomimic), target: InteropFixtures.integrator(), to: artifact)
+    let set = try InteropFixtures.demonstrations(artifact)
+    // two demos (T = 3 and 2) and a split
+    try #require(set.demonstrations.count == 2 && set.masks == ["train": [1]])
+    let export = folder.file("export.hdf5")
+    try DemonstrationInterop.export(artifact, format: .robomimic, to: export)
+    let splits = set.masks.keys.sorted()
+    let read = try InteropInstall.run("robomimic_loader.py", [export.path] + splits)
+    #expect(read["robomimic"] as? String == "0.3.0")
+    let environment = try #require(read["env_meta"] as? [String: Any])
+    #expect(environment["env_name"] as? String == set.environmentName)
+    #expect(environment["type"] as? Int == 2)  // EnvType.GYM_TYPE
+    let shapes = try #require(read["shape_meta"] as? [String: Any])
+    #expect(shapes["ac_dim"] as? Int == set.actionDimension)
+    let observationShape = ["observation": [set.observationDimension]]
+    #expect((shapes["all_shapes"] as? [String: [Int]]) == observationShape)
+    #expect(shapes["all_obs_keys"] as? [String] == ["observation"])
+    #expect(shapes["use_images"] as? Bool == false)
+    let everything = try #require(read["dataset"] as? [String: Any])
+    try expectSamples(everything, of: set, demos: Array(set.demonstrations.indices))
+    let masks = try #require(read["masks"] as? [String: [String: Any]])
+    #expect(masks.keys.sorted() == splits)
+    for split in splits {
+      let indices = try #require(set.masks[split])
+      let mask = try #require(masks[split])
+      // file_utils.get_demos_for_filter_key
+      #expect(mask["demos"] as? [String] == indices.map(DemonstrationSet.demoName))
+      try expectSamples(try #require(mask["dataset"] as? [String: Any]), of: set, demos: indices)
+    }
+  }
+
+  /// A SequenceDataset read (robomimic_loader.py's `load`) holds exactly the steps of `set`'s `demos`, in
+  /// order.
+  func expectSamples(_ loaded: [String: Any], of set: DemonstrationSet, demos: [Int]) throws {
+    let names = demos.map(DemonstrationSet.demoName)
+    let chosen = demos.map { set.demonstrations[$0] }
+    #expect(loaded["demos"] as? [String] == names)
+    #expect(loaded["n_demos"] as? Int == demos.count)
+    #expect(loaded["samples"] as? Int == chosen.reduce(0) { $0 + $1.stepCount })
+    let demoOfSample = zip(names, chosen).flatMap { Array(repeating: $0, count: $1.stepCount) }
+    #expect(loaded["demo_of_sample"] as? [String] == demoOfSample)
+    #expect(loaded["action_shape"] as? [Int] == [1, set.actionDimension])
+    #expect(loaded["observation_shape"] as? [Int] == [1, set.observationDimension])
+    #expect(loaded["action_dtype"] as? String == "float32")
+    #expect(loaded["observation_dtype"] as? String == "float32")
+    let actions = floats(loaded["actions"])
+    let observations = floats(loaded["observations"])
+    #expect(actions == chosen.flatMap(\.actions))
+    #expect(observations == chosen.flatMap(\.observations))
+    #expect(((loaded["rewards"] as? [Double]) ?? []).map { Float($0) } == chosen.flatMap(\.rewards))
+    #expect(((loaded["dones"] as? [Int]) ?? []).map { $0 != 0 } == chosen.flatMap(\.dones))
+    // the first and the last sample, spelled out
+    let first = try #require(chosen.first)
+    let last = try #require(chosen.last)
+    let (a, d) = (set.actionDimension, set.observationDimension)
+    #expect(Array(actions.prefix(a)) == Array(first.actions.prefix(a)))
+    #expect(Array(actions.suffix(a)) == Array(last.actions.suffix(a)))
+    #expect(Array(observations.prefix(d)) == Array(first.observations.prefix(d)))
+    #expect(Array(observations.suffix(d)) == Array(last.observations.suffix(d)))
   }
 
   /// Exports `artifact` to both formats; Minari's loader and a robomimic-style h5py read give `set`'s numbers,

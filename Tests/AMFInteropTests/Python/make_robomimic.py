@@ -2,7 +2,7 @@
 
 Usage: make_robomimic.py FILE. Layout (robomimic.github.io, "Dataset Structure"): data.attrs["total"] and
 data.attrs["env_args"]; data/demo_N with attrs["num_samples"] and datasets obs/<key>, actions, rewards,
-dones; mask/<filter> lists demo names as bytes. robomimic itself is not installed (it needs torch).
+dones; mask/<filter> lists demo names as bytes. (robomimic_loader.py reads exports with robomimic itself.)
 """
 import json
 import sys

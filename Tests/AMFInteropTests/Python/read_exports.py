@@ -3,7 +3,7 @@
 Usage: read_exports.py MINARI_DATASET_FOLDER ROBOMIMIC_FILE. The Minari folder is loaded with
 minari.MinariDataset (Minari's loader); the robomimic file is read as robomimic's SequenceDataset reads it
 (data/demo_N sorted by N, attrs["num_samples"], obs/<key>, actions, rewards, dones, data.attrs["env_args"]
-as JSON), with h5py, because robomimic needs torch.
+as JSON), with h5py; robomimic_loader.py reads it with robomimic's own SequenceDataset.
 """
 import json
 import os
