@@ -137,7 +137,7 @@ let package = Package(
       dependencies: [
         "AMFCommands", "AMFStudy", "AMFStages", "AMFReport", "AMFPipeline", "AMFEnvironments", "AMFArtifacts", "AMFCore", "AMFTestSupport",
       ],
-      exclude: ["Goldens"]),
+      exclude: ["Goldens", "Python"]),
   ],
   swiftLanguageModes: [.v6]
 )

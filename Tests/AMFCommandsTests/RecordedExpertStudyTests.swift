@@ -127,6 +127,63 @@ import Testing
     #expect(!stale.contains { $0.contains("/pretrain/") || $0.contains("/round-0") || $0.contains("select/seed-0/round-1") })
   }
 
+  /// The interop Python (`bash Scripts/setup.sh --interop`, or `AMF_INTEROP_PYTHON`); nil when absent.
+  static var interopPython: String? {
+    if let path = ProcessInfo.processInfo.environment["AMF_INTEROP_PYTHON"], !path.isEmpty { return path }
+    let venv = Executables.repositoryRoot.appendingPathComponent(".venv-interop/bin/python").path
+    return FileManager.default.isExecutableFile(atPath: venv) ? venv : nil
+  }
+
+  /// The same study on a Minari dataset written by Minari's own `DataCollector` (a gymnasium environment that
+  /// replays reacher's simulated expert), imported with `--format minari`: the import gives the recording's
+  /// demonstrations bit for bit, all five arms run on it, and every collected demonstration is the imported
+  /// file's. Skipped, with the command, where the interop Python is absent.
+  @Test(.enabled(if: interopPython != nil, "the interop Python is not installed: run `bash Scripts/setup.sh --interop`"))
+  func aStudyRunsOnAMinariDataset() throws {
+    let copy = try Copy()
+    defer { copy.folder.remove() }
+    let simulated = copy.folder.file("simulated.h5")
+    try copy.simulate(seed: 1002, to: simulated)
+    let root = copy.folder.file("minari")
+    let script = Executables.repositoryRoot.appendingPathComponent("Tests/AMFCommandsTests/Python/minari_replay.py")
+    let python = Process()
+    python.executableURL = URL(fileURLWithPath: try #require(Self.interopPython))
+    python.arguments = [script.path, simulated.path, root.path]
+    let output = Pipe()
+    python.standardOutput = output
+    try python.run()
+    let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    python.waitUntilExit()
+    try #require(python.terminationStatus == 0, "minari_replay.py exited \(python.terminationStatus)")
+    #expect(printed.contains("\"minari\": \"0.5.4\"") && printed.contains("\"episodes\": 48"), "\(printed)")
+
+    let imported = try Executables.run("amf-pipeline", [
+      "import", "demonstrations", "--format", "minari", root.appendingPathComponent("amf/recorded/replay-v0").path,
+      "--env", "reacher", "--task-key", "task", "--output", copy.recording.path,
+    ])
+    try #require(imported.status == 0, "\(imported.standardError)")
+    let original = try DemonstrationSet(try ArtifactFile.read(simulated))
+    let recorded = try DemonstrationSet(try ArtifactFile.read(copy.recording))
+    #expect(recorded.demonstrations.count == 48)  // 4 of each of reacher's 12 tasks
+    for (demo, source) in zip(recorded.demonstrations, original.demonstrations) {
+      #expect(demo.task == source.task && demo.isSuccess == source.isSuccess)
+      #expect(demo.observations == source.observations && demo.actions == source.actions
+        && demo.rewards == source.rewards && demo.dones == source.dones, "task \(demo.task)")
+    }
+
+    let run = try copy.pipeline(["run", "--jobs", "2"])
+    #expect(run.status == 0 && run.standardOutput.contains("failed 0"), "\(run.standardError)")
+    let lock = try LockFile.read(copy.folder.file("examples/recorded/reacher-mismatch.lock.json"), manifest: "")
+    for arm in Self.arms {
+      for seed in 0...1 {
+        let entry = try #require(lock.stages["\(arm)/finetune/seed-\(seed)/round-2"])
+        #expect(entry.inputs["demonstrations_from"] == (try ArtifactFile.contentHash(of: copy.recording)))
+        let url = Store(root: copy.store).outputURL(key: entry.key, role: "demonstrations", roles: ["demonstrations", "policy"])
+        Self.expectRecorded(try DemonstrationSet(try ArtifactFile.read(url)), from: recorded, run: "\(arm) seed \(seed)")
+      }
+    }
+  }
+
   /// Every demonstration collected in a round (source `round_r`) is the recorded file's n-th demonstration
   /// of its task, n counting that task's earlier collected demonstrations, bit for bit.
   static func expectRecorded(_ collected: DemonstrationSet, from recorded: DemonstrationSet, run: String) {
