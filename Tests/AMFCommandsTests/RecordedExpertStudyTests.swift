@@ -127,18 +127,11 @@ import Testing
     #expect(!stale.contains { $0.contains("/pretrain/") || $0.contains("/round-0") || $0.contains("select/seed-0/round-1") })
   }
 
-  /// The interop Python (`bash Scripts/setup.sh --interop`, or `AMF_INTEROP_PYTHON`); nil when absent.
-  static var interopPython: String? {
-    if let path = ProcessInfo.processInfo.environment["AMF_INTEROP_PYTHON"], !path.isEmpty { return path }
-    let venv = Executables.repositoryRoot.appendingPathComponent(".venv-interop/bin/python").path
-    return FileManager.default.isExecutableFile(atPath: venv) ? venv : nil
-  }
-
   /// The same study on a Minari dataset written by Minari's own `DataCollector` (a gymnasium environment that
   /// replays reacher's simulated expert), imported with `--format minari`: the import gives the recording's
   /// demonstrations bit for bit, all five arms run on it, and every collected demonstration is the imported
   /// file's. Skipped, with the command, where the interop Python is absent.
-  @Test(.enabled(if: interopPython != nil, "the interop Python is not installed: run `bash Scripts/setup.sh --interop`"))
+  @Test(.enabled(if: InteropPython.path != nil, "the interop Python is not installed: run `bash Scripts/setup.sh --interop`"))
   func aStudyRunsOnAMinariDataset() throws {
     let copy = try Copy()
     defer { copy.folder.remove() }
@@ -147,7 +140,7 @@ import Testing
     let root = copy.folder.file("minari")
     let script = Executables.repositoryRoot.appendingPathComponent("Tests/AMFCommandsTests/Python/minari_replay.py")
     let python = Process()
-    python.executableURL = URL(fileURLWithPath: try #require(Self.interopPython))
+    python.executableURL = URL(fileURLWithPath: try #require(InteropPython.path))
     python.arguments = [script.path, simulated.path, root.path]
     let output = Pipe()
     python.standardOutput = output

@@ -5,19 +5,12 @@ import Testing
 
 @testable import AMFInterop
 
-/// The interop Python (`bash Scripts/setup.sh --interop` makes `.venv-interop`, or `AMF_INTEROP_PYTHON`
-/// names one with the packages of Scripts/interop-requirements.txt); nil when absent.
+/// The interop Python's scripts (`InteropPython` finds the interpreter).
 enum InteropInstall {
-  static var python: String? {
-    if let path = ProcessInfo.processInfo.environment["AMF_INTEROP_PYTHON"], !path.isEmpty { return path }
-    let venv = Executables.repositoryRoot.appendingPathComponent(".venv-interop/bin/python").path
-    return FileManager.default.isExecutableFile(atPath: venv) ? venv : nil
-  }
-
   /// Runs `Tests/AMFInteropTests/Python/<script>` with `arguments` and decodes its JSON stdout.
   static func run(_ script: String, _ arguments: [String]) throws -> [String: Any] {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: try #require(python))
+    process.executableURL = URL(fileURLWithPath: try #require(InteropPython.path))
     let folder = Executables.repositoryRoot.appendingPathComponent("Tests/AMFInteropTests/Python")
     process.arguments = [folder.appendingPathComponent(script).path] + arguments
     let output = Pipe()
@@ -39,7 +32,7 @@ private func floats(_ value: Any?) -> [Float] {
 /// Files made by the libraries themselves: Minari's DataCollector and h5py in robomimic's layout; exports
 /// loaded back by Minari's loader and by robomimic 0.3.0's SequenceDataset. Skipped (with the command that enables
 /// them) when the interop Python is not installed.
-@Suite(.enabled(if: InteropInstall.python != nil, "the interop Python is not installed: run `bash Scripts/setup.sh --interop`"))
+@Suite(.enabled(if: InteropPython.path != nil, "the interop Python is not installed: run `bash Scripts/setup.sh --interop`"))
 struct InteropPythonTests {
   @Test func aMinariDataCollectorDatasetImportsWithItsNumbers() throws {
     let folder = try TemporaryDirectory()
@@ -188,7 +181,7 @@ struct InteropPythonTests {
 }
 
 /// `examples/python/byo_embeddings.py` (NumPy and h5py only) end to end, skipped without the interop Python.
-@Suite(.enabled(if: InteropInstall.python != nil, "the interop Python is not installed: run `bash Scripts/setup.sh --interop`"))
+@Suite(.enabled(if: InteropPython.path != nil, "the interop Python is not installed: run `bash Scripts/setup.sh --interop`"))
 struct ExamplePythonTests {
   /// The example's picks and scores, read back with h5py, are those of the same problem built in Swift from
   /// the file it wrote.
@@ -196,7 +189,7 @@ struct ExamplePythonTests {
     let folder = try TemporaryDirectory()
     defer { folder.remove() }
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: try #require(InteropInstall.python))
+    process.executableURL = URL(fileURLWithPath: try #require(InteropPython.path))
     let script = Executables.repositoryRoot.appendingPathComponent("examples/python/byo_embeddings.py")
     let amf = Executables.productsFolder.appendingPathComponent("amf-pipeline")
     process.arguments = [script.path, amf.path, folder.url.path, "--json"]
