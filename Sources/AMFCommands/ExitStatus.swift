@@ -15,7 +15,7 @@ import Foundation
 /// | code | meaning |
 /// |---|---|
 /// | 0 | success |
-/// | 1 | a stage run failed inside `amf-pipeline run` (its log is named); `verify` found problems |
+/// | 1 | a stage run failed inside `amf-pipeline run` (its log is named, or the orchestrator's own error around it, e.g. a full disk); `verify` found problems |
 /// | 2 | `amf-pipeline status --exit-code`: something is stale |
 /// | 130 | `amf-pipeline run` was interrupted (SIGINT/SIGTERM) |
 /// | 64 | usage error (argument-parser's validation failure; a stage's unknown or missing input/output role) |

@@ -16,8 +16,13 @@ extension RunReport {
   }
 
   /// The summary line of a run that did not finish, or nil for any other outcome:
-  /// `interrupted NAME (stopped by the interrupt): log …` or `FAILED NAME (exit N): log …`.
+  /// `interrupted NAME (stopped by the interrupt): log …`, `FAILED NAME (exit N): log …`, or, for an error of
+  /// the orchestrator's own around the stage (no stage exit code, no log to read),
+  /// `FAILED NAME (in amf-pipeline, not in the stage): MESSAGE`.
   static func unfinishedLine(name: String, outcome: RunOutcome, in summary: RunSummary) -> String? {
+    if case .errored(let message) = outcome {
+      return "FAILED \(name) (in amf-pipeline, not in the stage): \(message)"
+    }
     guard case .failed(let code, let log) = outcome else { return nil }
     return wasStopped(outcome, in: summary)
       ? "interrupted \(name) (stopped by the interrupt; rerun to finish it): log \(log)"

@@ -9,8 +9,11 @@ public enum RunOutcome: Hashable, Sendable {
   case reused
   /// Executed successfully.
   case succeeded(seconds: Double)
-  /// Executed and failed.
+  /// Executed and failed: the stage process exited with `exitCode`; its output is in `log`.
   case failed(exitCode: Int32, log: String)
+  /// Failed in the orchestrator's own work around the stage, before or after its process (a marker, log or
+  /// run record it could not write, e.g. on a full disk; an input changed after planning): `message` says what.
+  case errored(message: String)
   /// Not executed because an upstream run failed or the run stopped.
   case skipped(reason: String)
 
@@ -18,7 +21,7 @@ public enum RunOutcome: Hashable, Sendable {
   public var isSuccess: Bool {
     switch self {
     case .upToDate, .reused, .succeeded: true
-    case .failed, .skipped: false
+    case .failed, .errored, .skipped: false
     }
   }
 }
@@ -32,9 +35,14 @@ public struct RunSummary: Sendable {
   /// The lock as written.
   public var lock: LockFile
 
-  /// Runs that failed.
+  /// Runs that failed, in their stage process or in the orchestrator's work around it.
   public var failures: [(name: String, outcome: RunOutcome)] {
-    outcomes.filter { if case .failed = $0.outcome { true } else { false } }
+    outcomes.filter {
+      switch $0.outcome {
+      case .failed, .errored: true
+      default: false
+      }
+    }
   }
 }
 

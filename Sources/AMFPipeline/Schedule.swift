@@ -75,7 +75,7 @@ struct Schedule {
     if case PipelineError.stageFailed(_, let code, let log) = error {
       outcomes[run.spec.name] = .failed(exitCode: code, log: log)
     } else {
-      outcomes[run.spec.name] = .failed(exitCode: -1, log: "\(error)")
+      outcomes[run.spec.name] = .errored(message: "\(error)")
     }
   }
 

@@ -170,4 +170,18 @@ import Testing
     #expect(plainCounts.failed == 3 && plainCounts.interrupted == 0)
     #expect(RunReport.unfinishedLine(name: "b", outcome: outcomes[1].outcome, in: plain) == "FAILED b (exit 15): log b.log")
   }
+
+  /// An error of the orchestrator's own around a stage (here a full disk while writing its marker) has no
+  /// stage exit code and no log: the summary says so and gives the error, and counts it as failed.
+  @Test func anOrchestratorErrorIsReportedWithItsMessageNotAsAnExitCode() {
+    let message = "cannot write /store/ab/.running: No space left on device"
+    let outcomes: [(name: String, outcome: RunOutcome)] = [("a", .errored(message: message)), ("b", .skipped(reason: "x"))]
+    let summary = RunSummary(outcomes: outcomes, interrupted: false, lock: LockFile(manifest: "m"))
+    #expect(RunReport.unfinishedLine(name: "a", outcome: outcomes[0].outcome, in: summary)
+      == "FAILED a (in amf-pipeline, not in the stage): \(message)")
+    #expect(RunReport.unfinishedCounts(summary).failed == 1 && summary.failures.map(\.name) == ["a"])
+    #expect(!RunOutcome.errored(message: message).isSuccess)
+    let rendered = RunReport.render(summary, lockURL: URL(fileURLWithPath: "/l.lock.json"))
+    #expect(rendered.hasPrefix("ran 0, reused 0, up to date 0, failed 1, skipped 1\n"), "\(rendered)")
+  }
 }

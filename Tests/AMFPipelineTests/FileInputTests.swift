@@ -163,7 +163,10 @@ import Testing
     #expect(!fixture.runner.executedNames.contains("finetune/seed-0/round-1"))
     let failed = try #require(summary.failures.first)
     #expect(failed.name == "finetune/seed-0/round-1")
-    guard case .failed(_, let message) = failed.outcome else { return }
+    guard case .errored(let message) = failed.outcome else {
+      Issue.record("expected an orchestrator error, got \(failed.outcome)")
+      return
+    }
     #expect(message.contains(fixture.recordedURL.path) && message.contains("changed after the plan was made"), "\(message)")
   }
 

@@ -87,7 +87,7 @@ import Testing
     var schedule = try Self.schedule(Self.allNew)
     let a = try Self.launch(&schedule)
     schedule.fail(a.run, error: PipelineError.storeBusy(store: "/s"))
-    #expect(schedule.outcomes["a"] == .failed(exitCode: -1, log: "\(PipelineError.storeBusy(store: "/s"))"))
+    #expect(schedule.outcomes["a"] == .errored(message: "\(PipelineError.storeBusy(store: "/s"))"))
   }
 
   @Test func runsLeftWaitingGetTheirReason() throws {
