@@ -18,8 +18,8 @@ for study in "$@"; do
   case "$study" in
     *targeted*) groups=(--targets 4,5,6,7 --covered 0,1,2,3,4,5 --distractors 9,10) ;;
     kitchen-mismatch*) groups=(--targets 0,1,2,3,4 --covered 0,1 --distractors "") ;;
-    metaworld-mismatch*) groups=(--targets 0,1,2,3 --covered 0,1 --distractors "") ;;
-    integrator2d-gp-allocation/k*) k=$((10#${study##*/k})); groups=(--targets "$(seq -s, 0 11)" --covered "$(seq -s, 0 $((k - 1)))" --distractors "") ;;
+    metaworld-mismatch* | paper/metaworld-mismatch*) groups=(--targets 0,1,2,3 --covered 0,1 --distractors "") ;;
+    integrator2d-gp-allocation/k* | paper/reacher-allocation/k*) k=$((10#${study##*/k})); groups=(--targets "$(seq -s, 0 11)" --covered "$(seq -s, 0 $((k - 1)))" --distractors "") ;;
     *mismatch*) groups=(--targets "$(seq -s, 0 11)" --covered 0,1,2,3,4,5 --distractors "") ;;
     *) groups=(--targets "$(seq -s, 0 11)" --covered "$(seq -s, 0 11)" --distractors "") ;;
   esac

@@ -29,10 +29,23 @@ import Testing
     #expect(plan.coveredTasks == [0, 1, 2])
     #expect(plan.targets == Array(0..<12))
     #expect(throws: EnvironmentError.self) {
-      try TaskScenario.allocation(coveredCount: 3).plan(environment: .reacher, demosPerTask: 1)
+      try TaskScenario.allocation(coveredCount: 13).plan(environment: .integrator2d, demosPerTask: 1)
     }
     #expect(throws: EnvironmentError.self) {
-      try TaskScenario.allocation(coveredCount: 13).plan(environment: .integrator2d, demosPerTask: 1)
+      try TaskScenario.allocation(coveredCount: 0).plan(environment: .reacher, demosPerTask: 1)
+    }
+  }
+
+  /// On reacher (issue #21's sweep) allocation k covers the first k tasks with the pre-training demonstrations,
+  /// and k = 6 gives exactly the plan of `mismatch` (the same demonstrations, candidates, targets and noise).
+  @Test func allocationOnReacherCoversTheFirstKAndSixIsMismatch() throws {
+    let two = try TaskScenario.allocation(coveredCount: 2).plan(environment: .reacher, demosPerTask: 10)
+    #expect(two.pretrainDemos == [10, 10] + [Int](repeating: 0, count: 10))
+    #expect(two.coveredTasks == [0, 1] && two.targets == Array(0..<12) && two.candidates == Array(0..<12))
+    let six = try TaskScenario.allocation(coveredCount: 6).plan(environment: .reacher, demosPerTask: 10)
+    #expect(six == (try TaskScenario.mismatch.plan(environment: .reacher, demosPerTask: 10)))
+    #expect(throws: EnvironmentError.self) {
+      try TaskScenario.allocation(coveredCount: 13).plan(environment: .reacher, demosPerTask: 1)
     }
   }
 

@@ -21,7 +21,7 @@ import Testing
     #expect(adaptive.finetune.mitigation == .adaptivePrior && adaptive.round == 3 && adaptive.finetune.steps == 3000)
     let cases: [(String, String)] = [
       (#"{"finetune":{"stepz":1}}"#, "finetune.stepz"), (#"{"rounds":1}"#, "rounds"), (#"{"round":0}"#, "round"),
-      (#"{"env":{"name":"reacher"},"scenario":{"name":"allocation","k":2}}"#, "scenario"),
+      (#"{"env":{"name":"reacher"},"scenario":{"name":"allocation","k":13}}"#, "scenario.k"),
     ]
     for (json, path) in cases {
       do {

@@ -57,10 +57,12 @@ import Testing
   }
 
   @Test func scenariosMustFitTheEnvironment() throws {
-    #expect(sectionFailure(EvaluateParams.self, #"{"env": {"name": "kitchen"}, "scenario": {"name": "allocation", "k": 2}}"#)
-      == "scenario: allocation is defined for integrator2d only")
+    // allocation fits every environment with k ≤ its task count (issue #21 runs it on reacher)
+    #expect(sectionFailure(EvaluateParams.self, #"{"env": {"name": "kitchen"}, "scenario": {"name": "allocation", "k": 2}}"#) == nil)
+    #expect(sectionFailure(EvaluateParams.self, #"{"env": {"name": "kitchen"}, "scenario": {"name": "allocation", "k": 6}}"#)
+      == "scenario.k: must be ≤ the task count 5 of kitchen, found 6")
     #expect(sectionFailure(EvaluateParams.self, #"{"env": {"name": "integrator2d", "goals": 4}, "scenario": {"name": "allocation", "k": 5}}"#)
-      == "scenario.k: must be ≤ the goal count 4, found 5")
+      == "scenario.k: must be ≤ the task count 4 of integrator2d, found 5")
     #expect(sectionFailure(EvaluateParams.self, #"{"env": {"name": "kitchen"}, "scenario": "mismatch"}"#) == nil)
     #expect(sectionFailure(EvaluateParams.self, #"{"env": {"name": "metaworld"}, "scenario": "balanced"}"#) == nil)
   }
@@ -144,7 +146,7 @@ import Testing
     #expect(sectionFailure(PretrainParams.self, #"{"env": {"name": "kitchen"}, "scenario": "targeted"}"#)
       == "scenario: targeted needs at least 11 tasks; kitchen has 5")
     #expect(sectionFailure(FinetuneParams.self, #"{"env": {"name": "integrator2d", "goals": 3}, "scenario": {"name": "allocation", "k": 4}}"#)
-      == "scenario.k: must be ≤ the goal count 3, found 4")
+      == "scenario.k: must be ≤ the task count 3 of integrator2d, found 4")
   }
 
   @Test func unknownTopLevelKeysAreRefused() {

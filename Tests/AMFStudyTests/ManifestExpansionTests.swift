@@ -102,7 +102,8 @@ import AMFStages
     let loader = ManifestLoader(workingDirectory: repositoryRoot, pipelinesDirectory: pipelines)
     let files = try #require(FileManager.default.enumerator(atPath: pipelines.path)).compactMap { $0 as? String }
       .filter { $0.hasSuffix(".yaml") }.sorted()
-    #expect(files.count == 250)  // 8 bases, 5 default arms, 43 studies with their arms, the smoke set
+    // 8 bases, 5 default arms, 43 studies with their arms, the smoke set; issue #21's 12 paper studies (55 files)
+    #expect(files.count == 305)
     for file in files {
       let runs = try PipelineManifest.load(file, loader: loader).stageRuns()
       #expect(Set(runs.map(\.name)).count == runs.count, "\(file)")
@@ -111,6 +112,21 @@ import AMFStages
     // amf, uncertainty and no-is embed every round; uniform and rebalancing do not (10 fewer runs per seed).
     #expect(study.count == 3 * (10 * 42 + 1) + 2 * (10 * 32 + 1) + 1)
     #expect(Set(study.filter { $0.kind == "pretrain" }.map(\.paramsJSON)).count == 1)
+  }
+
+  /// Issue #21's batch-size study: N = 20 in rounds of B = 1 (20 rounds) and B = 5 (4 rounds); amf embeds and
+  /// selects every round, uniform does not embed. Its pre-training is the main reacher × mismatch study's.
+  @Test func thePaperBatchStudyHasTheRoundsItsBatchesGive() throws {
+    let pipelines = repositoryRoot.appendingPathComponent("Pipelines")
+    let loader = ManifestLoader(workingDirectory: repositoryRoot, pipelinesDirectory: pipelines)
+    let runs = try PipelineManifest.load("studies/paper/reacher-mismatch-batch.yaml", loader: loader).stageRuns()
+    func count(_ arm: String, _ kind: String) -> Int { runs.filter { $0.name.hasPrefix(arm + "/" + kind + "/") }.count }
+    #expect(count("amf-b1", "select") == 10 * 20 && count("amf-b1", "evaluate") == 10 * 21)
+    #expect(count("amf-b5", "select") == 10 * 4 && count("amf-b5", "embed") == 10 * 4)
+    #expect(count("uniform-b1", "finetune") == 10 * 20 && count("uniform-b1", "embed") == 0)
+    let main = try PipelineManifest.load("studies/reacher-mismatch.yaml", loader: loader).stageRuns()
+    #expect(Set(runs.filter { $0.kind == "pretrain" }.map(\.paramsJSON))
+      == Set(main.filter { $0.kind == "pretrain" }.map(\.paramsJSON)))
   }
 
   @Test func smokeNoISSelectParamsGolden() throws {

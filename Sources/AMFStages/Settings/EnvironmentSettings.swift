@@ -67,16 +67,13 @@ public struct EnvironmentSettings: Codable, Hashable, Sendable {
 }
 
 extension TaskScenario {
-  /// Checks the scenario fits the environment: allocation needs integrator2d and k ≤ goals; targeted needs
-  /// its targets and distractors (`TaskScenario.targets(taskCount:)`).
+  /// Checks the scenario fits the environment: allocation needs k ≤ the task count; targeted needs its
+  /// targets and distractors (`TaskScenario.targets(taskCount:)`).
   public func validate(for env: EnvironmentSettings) throws {
     switch self {
     case .allocation(let k):
-      guard env.name == .integrator2d else {
-        throw InvalidParameter(reason: "allocation is defined for integrator2d only")
-      }
       if k > env.taskCount {
-        throw InvalidParameter("k", reason: "must be ≤ the goal count \(env.taskCount), found \(k)")
+        throw InvalidParameter("k", reason: "must be ≤ the task count \(env.taskCount) of \(env.name.rawValue), found \(k)")
       }
     case .targeted where (try? targets(taskCount: env.taskCount)) == nil:
       throw InvalidParameter(
