@@ -9,6 +9,12 @@ Usage: python3 Scripts/results-table.py STUDY…   (folders under Data/results/)
        python3 Scripts/results-table.py --contrast STUDY_A ARM_A BASE_A STUDY_B ARM_B BASE_B
            (per seed, (ARM_A − BASE_A) in STUDY_A minus (ARM_B − BASE_B) in STUDY_B, with its bootstrap interval:
            e.g. whether a fine-tuning change moves amf − uniform, not only both arms)
+       python3 Scripts/results-table.py --cross STUDY_A ARM_A STUDY_B ARM_B   (per seed, ARM_A in STUDY_A − ARM_B in
+           STUDY_B, paired by seed, with its interval and the share of seeds where A is ahead: e.g. amf with B = 5
+           in paper/reacher-mismatch-batch against amf in reacher-mismatch)
+       python3 Scripts/results-table.py --slope FOLDER ARM BASE   (the studies FOLDER/kNN: per seed, the
+           least-squares slope of AUC(ARM) − AUC(BASE) against k; its mean and bootstrap interval over seeds, each
+           resample taking a seed's k values together; then one row per k)
 """
 import random
 import csv
@@ -123,7 +129,59 @@ def contrast(study_a, arm_a, base_a, study_b, arm_b, base_b):
           f"difference {mean:+.3f} [{lo:+.3f}, {hi:+.3f}], larger in {sum(d > 0 for d in diffs)}/{len(diffs)} seeds")
 
 
+def aucs_of(study, arm):
+    """{seed: AUC} of one arm of a study, or exit naming the arms it has."""
+    curves = curves_of(study)
+    arms = sorted({name for name, _ in curves})
+    if arm not in arms:
+        sys.exit(f"results-table: {study} has no arm '{arm}'; its arms: {', '.join(arms)}")
+    return {seed: trapezoid_auc(points) for (name, seed), points in curves.items() if name == arm}
+
+
+def cross(study_a, arm_a, study_b, arm_b):
+    """ARM_A of STUDY_A − ARM_B of STUDY_B per seed (studies paired by content through their seeds)."""
+    a, b = aucs_of(study_a, arm_a), aucs_of(study_b, arm_b)
+    seeds = sorted(set(a) & set(b))
+    diffs = [a[s] - b[s] for s in seeds]
+    mean, lo, hi = bootstrap(diffs)
+    print(f"{study_a} {arm_a} (AUC {sum(a[s] for s in seeds) / len(seeds):.3f}) − {study_b} {arm_b} "
+          f"(AUC {sum(b[s] for s in seeds) / len(seeds):.3f}): {mean:+.3f} [{lo:+.3f}, {hi:+.3f}], "
+          f"ahead in {sum(d > 0 for d in diffs)}/{len(diffs)} seeds")
+
+
+def least_squares_slope(xs, ys):
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+
+
+def slope(folder, arm, base):
+    """The per-seed slope of AUC(arm) − AUC(base) against k over FOLDER/kNN, with its bootstrap interval."""
+    names = sorted(name for name in os.listdir(os.path.join(ROOT, folder)) if name.startswith("k"))
+    ks = [int(name[1:]) for name in names]
+    gaps = {}
+    for name in names:
+        a, b = aucs_of(os.path.join(folder, name), arm), aucs_of(os.path.join(folder, name), base)
+        gaps[name] = {seed: a[seed] - b[seed] for seed in set(a) & set(b)}
+    seeds = sorted(set.intersection(*(set(g) for g in gaps.values())))
+    slopes = [least_squares_slope(ks, [gaps[name][seed] for name in names]) for seed in seeds]
+    mean, lo, hi = bootstrap(slopes)
+    print(f"{folder}: slope of {arm} − {base} against k: {mean:+.4f} [{lo:+.4f}, {hi:+.4f}] per covered task, "
+          f"negative in {sum(v < 0 for v in slopes)}/{len(slopes)} seeds")
+    print(f"| k | {arm} − {base} [90% CI] | {arm} ahead |")
+    print("|---:|---|---:|")
+    for name, k in zip(names, ks):
+        diffs = [gaps[name][seed] for seed in seeds]
+        m, l, h = bootstrap(diffs)
+        print(f"| {k} | {m:+.3f} [{l:+.3f}, {h:+.3f}] | {sum(d > 0 for d in diffs)}/{len(diffs)} |")
+
+
 def main():
+    if sys.argv[1:2] == ["--cross"] and len(sys.argv) == 6:
+        cross(*sys.argv[2:])
+        return
+    if sys.argv[1:2] == ["--slope"] and len(sys.argv) == 5:
+        slope(*sys.argv[2:])
+        return
     if sys.argv[1:2] == ["--contrast"] and len(sys.argv) == 8:
         contrast(*sys.argv[2:])
         return
