@@ -88,8 +88,9 @@ import AMFStages
   @Test func scenarioMustFitEnvironment() throws {
     let targeted = try #require(armError("name: a\nenv: {name: kitchen}\n"))
     #expect(targeted.description.contains("targeted needs at least 11 tasks"))
-    let allocation = try #require(armError("name: a\nenv: {name: reacher}\nscenario: {name: allocation, k: 3}\n"))
-    #expect(allocation.description.contains("'scenario': allocation is defined for integrator2d only"))
+    #expect(armError("name: a\nenv: {name: reacher}\nscenario: {name: allocation, k: 3}\n") == nil)
+    let allocation = try #require(armError("name: a\nenv: {name: reacher}\nscenario: {name: allocation, k: 13}\n"))
+    #expect(allocation.description.contains("'scenario.k': must be ≤ the task count 12 of reacher, found 13"), "\(allocation)")
     let missingK = try #require(armError("name: a\nenv: {name: integrator2d}\nscenario: allocation\n"))
     #expect(missingK.description.contains("allocation needs k"))
     let goals = try #require(armError("name: a\nenv: {name: reacher, goals: 12}\n"))
