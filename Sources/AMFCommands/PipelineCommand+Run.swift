@@ -1,3 +1,4 @@
+import AMFEnvironments
 import AMFPipeline
 import AMFStages
 import AMFStudy
@@ -72,6 +73,8 @@ public struct RunCommand: AsyncParsableCommand {
       print(StatusTable.render(name: session.plan.name, states: states, all: false))
       return
     }
+    let bridgeServer = startBridgeServer(needed: session.needsMetaWorld(states))
+    defer { bridgeServer?.stop() }
     let summary: RunSummary
     do {
       let terminal = TerminalLine.isTerminal ? TerminalLine() : nil
@@ -96,6 +99,26 @@ public struct RunCommand: AsyncParsableCommand {
     print(RunReport.render(summary, lockURL: session.lockURL, report: session.reportFolderURL(summary.lock)))
     if summary.interrupted { throw ExitCode(130) }
     if summary.outcomes.contains(where: { !$0.outcome.isSuccess }) { throw ExitCode(1) }
+  }
+}
+
+extension RunCommand {
+  /// A Meta-World bridge server for this run's stages, its socket exported to them (`BridgeServer`); nil
+  /// when no stale run steps Meta-World, when `$AMF_METAWORLD_BRIDGE_SERVER` is set already (a server of
+  /// the caller's, or `off`), or when it cannot start — then each stage starts its own bridge child, as a
+  /// stage run by hand does, with the same episodes.
+  func startBridgeServer(needed: Bool) -> BridgeServer? {
+    guard needed, ProcessInfo.processInfo.environment[BridgeServer.variable] == nil else { return nil }
+    let say = { (line: String) in FileHandle.standardError.write(Data("amf-pipeline: \(line)\n".utf8)) }
+    do {
+      let server = try BridgeServer()
+      setenv(BridgeServer.variable, server.socketPath, 1)
+      say("Meta-World bridge server at \(server.socketPath): stages fork their simulator child from it")
+      return server
+    } catch {
+      say("no Meta-World bridge server (\(error)); each stage starts its own bridge child")
+      return nil
+    }
   }
 }
 

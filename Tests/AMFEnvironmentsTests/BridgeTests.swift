@@ -163,6 +163,46 @@ import Testing
     }
   }
 
+  /// A bridge pointed at a bridge server that is not there (gone, or never started) starts its own child,
+  /// and the socket's problems are `launchFailed` naming the path.
+  @Test func aMissingServerFallsBackToAChildOfOurOwn() throws {
+    let folder = try TemporaryDirectory()
+    let socket = folder.url.appendingPathComponent("gone.sock").path
+    let bridge = MetaWorldBridge(launch: (Self.fake, []), server: socket, checksVersions: false)
+    #expect(try bridge.versions()["metaworld"] == "fake")
+    #expect(bridge.process?.label == "the bridge child amf-fake-bridge")
+    bridge.stop()
+    #expect {
+      try BridgeProcess(connectingTo: socket, hello: ["protocol": 1], label: "s")
+    } throws: { error in
+      bridgeError(error) { if case .launchFailed("s", let reason) = $0 { reason.hasPrefix(socket + ": connect") } else { false } }
+    }
+    #expect {
+      try BridgeProcess(connectingTo: "/" + String(repeating: "x", count: 200), hello: [:], label: "s")
+    } throws: { error in
+      bridgeError(error) { if case .launchFailed("s", let reason) = $0 { reason.contains("socket path needs") } else { false } }
+    }
+  }
+
+  /// The server's own start-up failures are one error each, with nothing left running: a Python without
+  /// Meta-World answers `ok: false` (handshakeRejected), a missing one cannot launch.
+  @Test func aServerWithoutMetaWorldIsRejected() throws {
+    #expect(BridgeServer.configuredSocket([:]) == nil && BridgeServer.configuredSocket([BridgeServer.variable: "off"]) == nil)
+    #expect(BridgeServer.configuredSocket([BridgeServer.variable: "/tmp/s"]) == "/tmp/s")
+    #expect {
+      try BridgeServer(python: URL(fileURLWithPath: "/nonexistent/python"))
+    } throws: { error in
+      bridgeError(error) { if case .launchFailed = $0 { true } else { false } }
+    }
+    let plain = URL(fileURLWithPath: "/usr/bin/python3")
+    guard FileManager.default.isExecutableFile(atPath: plain.path) else { return }
+    #expect {
+      try BridgeServer(python: plain, startupTimeout: 60)
+    } throws: { error in
+      bridgeError(error) { if case .handshakeRejected(_, let reason) = $0 { reason.contains("metaworld") || reason.contains("numpy") } else { false } }
+    }
+  }
+
   @Test func missingExecutableFailsToLaunch() throws {
     #expect {
       try BridgeProcess(executable: URL(fileURLWithPath: "/nonexistent/python"), arguments: [], hello: [:], label: "x")

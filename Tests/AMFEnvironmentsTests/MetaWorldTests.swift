@@ -89,6 +89,40 @@ struct MetaWorldTests {
     uncached.stop()
   }
 
+  /// Children forked by the bridge server (issue #20) give the episodes a child of our own gives, bit for
+  /// bit: expert demonstrations and step-by-step rollouts over every task, two clients at once, and after
+  /// the server is gone a bridge pointed at it starts its own child instead.
+  @Test func servedChildrenGiveTheSameEpisodes() throws {
+    let environment = try MetaWorld(EnvironmentConfiguration())
+    let python = try #require(MetaWorldInstall.python)
+    let requests = Rollout.requests(seed: Seed(41), tasks: [0, 1, 2, 3], episodesPerTask: 3)
+    var wobble = ClosureController { input, actions in
+      for index in actions.indices { actions[index] = sin(Double(input.step) * 0.3 + Double(index)) }
+    }
+    let own = try bridge()
+    let expectedDemos = try own.expertEpisodes(environment, requests: requests, horizon: 150)
+    let expectedRollouts = try own.rollOut(environment, controller: &wobble, requests: requests, horizon: 40)
+    own.stop()
+    let server = try BridgeServer(python: python)
+    #expect(server.hello["metaworld"] as? String == "3.1.1")
+    let first = MetaWorldBridge(launch: nil, server: server.socketPath)
+    let second = MetaWorldBridge(launch: nil, server: server.socketPath)
+    #expect(try first.expertEpisodes(environment, requests: requests, horizon: 150) == expectedDemos)
+    #expect(try second.rollOut(environment, controller: &wobble, requests: requests, horizon: 40) == expectedRollouts)
+    #expect(try first.rollOut(environment, controller: &wobble, requests: requests, horizon: 40) == expectedRollouts)
+    #expect(first.process?.label.contains("served at \(server.socketPath)") == true)
+    #expect(second.process?.label.contains("served at") == true)
+    first.stop()
+    second.stop()
+    server.stop()
+    #expect(!FileManager.default.fileExists(atPath: server.socketPath))
+    let orphan = MetaWorldBridge(launch: nil, server: server.socketPath)
+    #expect(try orphan.expertEpisodes(environment, requests: Array(requests.prefix(2)), horizon: 150)
+      == Array(expectedDemos.prefix(2)))
+    #expect(orphan.process?.label.contains("served at") == false)
+    orphan.stop()
+  }
+
   /// A step-by-step rollout of a policy: a still policy never succeeds and runs the horizon.
   @Test func policyRolloutStepsInBatches() throws {
     let environment = try MetaWorld(EnvironmentConfiguration())

@@ -68,3 +68,22 @@ import Testing
     }
   }
 }
+
+/// `run` starts a Meta-World bridge server only when a stale run steps Meta-World (its params' env.name).
+@Suite struct BridgeServerNeedTests {
+  static func session(_ manifest: String) throws -> PipelineSession {
+    try PipelineSession(
+      manifest: repositoryRoot.appendingPathComponent(manifest).path, storeFolder: "/nonexistent-store",
+      pipelinesFolder: repositoryRoot.appendingPathComponent("Pipelines").path)
+  }
+
+  @Test func onlyStaleMetaWorldRunsNeedTheServer() throws {
+    let metaworld = try Self.session("Pipelines/studies/metaworld-mismatch/amf.yaml")
+    let stale = metaworld.graph.order.map { (name: $0.name, state: RunState.stale(.new, key: nil)) }
+    #expect(metaworld.needsMetaWorld(stale))
+    let done = metaworld.graph.order.map { (name: $0.name, state: RunState.upToDate(key: "k", outputs: [:])) }
+    #expect(!metaworld.needsMetaWorld(done))
+    let reacher = try Self.session("Pipelines/smoke/ablations/amf.yaml")
+    #expect(!reacher.needsMetaWorld(reacher.graph.order.map { (name: $0.name, state: RunState.stale(.new, key: nil)) }))
+  }
+}

@@ -13,6 +13,9 @@ import Foundation
 /// * The child's stderr is ours; its stdout carries frames only (the child moves its own stdout to stderr).
 /// * Every read and write waits at most `timeout`; then the child is killed and `BridgeError.timeout` thrown.
 ///   A child that exits or closes its pipe gives `BridgeError.childExited`, never a hang.
+/// * The child is either started here on two pipes, or forked for us by a bridge server we connect to on a
+///   Unix socket (`init(connectingTo:…)`, `BridgeServer`): the same frames on one socket, our stderr handed
+///   over first, so that its messages still land in our log.
 ///
 /// Not thread-safe by itself: `MetaWorldBridge` serializes access.
 public final class BridgeProcess {
@@ -22,22 +25,30 @@ public final class BridgeProcess {
   public private(set) var hello: [String: Any] = [:]
   /// The longest wait for one request's reply.
   public var timeout: Double
-  private let process = Process()
+  /// The child, when we started it (nil when a server forked it for us).
+  private let process: Process?
   private let requests: Int32
   private let replies: Int32
   private var isOpen = true
+
+  private init(label: String, timeout: Double, process: Process?, requests: Int32, replies: Int32) {
+    self.label = label
+    self.timeout = timeout
+    self.process = process
+    self.requests = requests
+    self.replies = replies
+  }
 
   /// Starts `executable arguments…` and does the handshake with `hello` (a JSON object).
   ///
   /// Edge cases: throws `BridgeError.launchFailed` when the executable cannot start, `.handshakeRejected`
   /// when the child answers `ok: false`, and `.timeout` after `startupTimeout` seconds.
-  public init(
+  public convenience init(
     executable: URL, arguments: [String], hello: [String: Any], label: String, timeout: Double = 120,
     startupTimeout: Double = 120
   ) throws {
     signal(SIGPIPE, SIG_IGN)  // a dead child must give EPIPE, not kill us
-    self.label = label
-    self.timeout = timeout
+    let process = Process()
     let input = Pipe()
     let output = Pipe()
     process.executableURL = executable
@@ -49,12 +60,39 @@ public final class BridgeProcess {
       throw BridgeError.launchFailed(label, reason: "\(executable.path): \(error.localizedDescription)")
     }
     // Private close-on-exec copies: a second child must not inherit our ends, or it would hold them open.
-    requests = fcntl(input.fileHandleForWriting.fileDescriptor, F_DUPFD_CLOEXEC, 0)
-    replies = fcntl(output.fileHandleForReading.fileDescriptor, F_DUPFD_CLOEXEC, 0)
+    let requests = fcntl(input.fileHandleForWriting.fileDescriptor, F_DUPFD_CLOEXEC, 0)
+    let replies = fcntl(output.fileHandleForReading.fileDescriptor, F_DUPFD_CLOEXEC, 0)
     try? input.fileHandleForWriting.close()
     try? output.fileHandleForReading.close()
     try? input.fileHandleForReading.close()
     try? output.fileHandleForWriting.close()
+    self.init(label: label, timeout: timeout, process: process, requests: requests, replies: replies)
+    try handshake(hello, within: startupTimeout)
+  }
+
+  /// Connects to the bridge server listening on the Unix socket `path`, hands it our stderr, and does the
+  /// handshake with `hello` on the child it forks for us.
+  ///
+  /// Edge cases: throws `BridgeError.launchFailed` when nothing listens at `path` (the caller may start its
+  /// own child instead), and what the handshake throws.
+  public convenience init(
+    connectingTo path: String, hello: [String: Any], label: String, timeout: Double = 120,
+    startupTimeout: Double = 120
+  ) throws {
+    signal(SIGPIPE, SIG_IGN)
+    let socket = try UnixSocket.connect(to: path, label: label)
+    do {
+      try UnixSocket.send(descriptor: STDERR_FILENO, over: socket)
+    } catch {
+      Glibc.close(socket)
+      throw BridgeError.launchFailed(label, reason: "\(path): cannot hand over stderr: \(error)")
+    }
+    self.init(label: label, timeout: timeout, process: nil, requests: socket, replies: socket)
+    try handshake(hello, within: startupTimeout)
+  }
+
+  /// Sends `hello`, reads the reply into `self.hello`; closes everything on failure.
+  private func handshake(_ hello: [String: Any], within startupTimeout: Double) throws {
     do {
       let line = try JSONSerialization.data(withJSONObject: hello, options: [.sortedKeys]) + Data("\n".utf8)
       try write([UInt8](line), within: startupTimeout)
@@ -115,13 +153,17 @@ public final class BridgeProcess {
     shutDown(kill: false)
   }
 
-  /// Kills the child at once (tests use this to play a crash).
-  public func kill() { Glibc.kill(process.processIdentifier, SIGKILL) }
+  /// Kills the child at once (tests use this to play a crash); a forked child is cut off instead (its end
+  /// of the socket closes and it leaves).
+  public func kill() {
+    if let process { Glibc.kill(process.processIdentifier, SIGKILL) } else { shutDown(kill: true) }
+  }
 
   private func shutDown(kill: Bool) {
     guard isOpen else { return }
     isOpen = false
     Glibc.close(requests)
+    guard let process else { return }  // a socket: one descriptor, the server reaps its child
     if kill && process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
     let deadline = Date().addingTimeInterval(1)
     while process.isRunning && Date() < deadline { usleep(1000) }
@@ -130,8 +172,9 @@ public final class BridgeProcess {
     Glibc.close(replies)
   }
 
-  /// The exit status once the child is gone, for messages.
+  /// The exit status once the child is gone, for messages (nil for a forked child: not ours to wait for).
   private func exitStatus() -> Int32? {
+    guard let process else { return nil }
     let deadline = Date().addingTimeInterval(1)
     while process.isRunning && Date() < deadline { usleep(1000) }
     return process.isRunning ? nil : process.terminationStatus

@@ -16,8 +16,9 @@ import Foundation
 /// Slots hold one simulator per (slot, Meta-World environment), built on first use (about 150 ms and
 /// 22 MB each), so a batch of n episodes of one task costs n simulators.
 public final class MetaWorldBridge: @unchecked Sendable {
-  /// The process-wide bridge, started at the first rollout with the Python `PythonLocator` finds.
-  public static let shared = MetaWorldBridge(launch: nil)
+  /// The process-wide bridge, started at the first rollout: a child forked by the bridge server that
+  /// `$AMF_METAWORLD_BRIDGE_SERVER` names, if it answers, else a child of the Python `PythonLocator` finds.
+  public static let shared = MetaWorldBridge(launch: nil, server: BridgeServer.configuredSocket())
 
   /// The Meta-World and MuJoCo versions the bridge accepts (bit-reproducibility holds for these).
   public static let pinnedVersions = ["metaworld": "3.1.1", "mujoco": "3.3.0"]
@@ -27,13 +28,17 @@ public final class MetaWorldBridge: @unchecked Sendable {
   /// The longest wait for one reply, in seconds.
   public var timeout: Double = 120
   private let launch: (executable: URL, arguments: [String])?
+  private let server: String?
   private let lock = NSLock()
   private var child: BridgeProcess?
   private var checksVersions: Bool
 
   /// A bridge that starts `executable arguments…` instead of Python (tests: a fake child); nil means Python.
-  public init(launch: (executable: URL, arguments: [String])?, checksVersions: Bool = true) {
+  /// With `server` (a bridge server's socket, `BridgeServer`) the child is the one the server forks for
+  /// this bridge; when nothing answers there, the bridge starts its own, as without it.
+  public init(launch: (executable: URL, arguments: [String])?, server: String? = nil, checksVersions: Bool = true) {
     self.launch = launch
+    self.server = server
     self.checksVersions = checksVersions
   }
 
@@ -101,10 +106,19 @@ public final class MetaWorldBridge: @unchecked Sendable {
 
   private func started() throws -> BridgeProcess {
     if let child { return child }
-    let (executable, arguments, label) = try launchCommand()
-    let process = try BridgeProcess(
-      executable: executable, arguments: arguments,
-      hello: ["protocol": 1, "tasks": MetaWorld.tasks.map(\.environment)], label: label, timeout: timeout)
+    let hello: [String: Any] = ["protocol": 1, "tasks": MetaWorld.tasks.map(\.environment)]
+    let process: BridgeProcess
+    if let server {
+      do {
+        process = try BridgeProcess(
+          connectingTo: server, hello: hello, label: "the Meta-World bridge (served at \(server))", timeout: timeout)
+      } catch {
+        FileHandle.standardError.write(Data("amf: \(error); starting a bridge child of our own\n".utf8))
+        process = try launched(hello)
+      }
+    } else {
+      process = try launched(hello)
+    }
     if checksVersions {
       for (package, pinned) in Self.pinnedVersions.sorted(by: { $0.key < $1.key }) {
         let found = process.hello[package] as? String ?? "unknown"
@@ -118,6 +132,11 @@ public final class MetaWorldBridge: @unchecked Sendable {
     }
     child = process
     return process
+  }
+
+  private func launched(_ hello: [String: Any]) throws -> BridgeProcess {
+    let (executable, arguments, label) = try launchCommand()
+    return try BridgeProcess(executable: executable, arguments: arguments, hello: hello, label: label, timeout: timeout)
   }
 
   private func launchCommand() throws -> (URL, [String], String) {

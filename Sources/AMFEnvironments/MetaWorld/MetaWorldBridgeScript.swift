@@ -7,12 +7,18 @@ enum MetaWorldBridgeScript {
   static let source = #"""
 import json, os, platform, struct, sys, warnings
 
-# Frames go to a private copy of fd 1; fd 1 itself becomes stderr, so a library's print cannot corrupt a frame.
-FRAMES = os.fdopen(os.dup(1), "wb", buffering=0)
-os.dup2(2, 1)
-sys.stdout = sys.stderr
-REQUESTS = os.fdopen(0, "rb", buffering=0)
+FRAMES = REQUESTS = None
 warnings.filterwarnings("ignore", message=r"Constant\(s\) may be too high")
+
+
+def attach():
+    """Frames go to a private copy of fd 1; fd 1 itself becomes stderr, so a library's print cannot corrupt a
+    frame. Requests come on fd 0."""
+    global FRAMES, REQUESTS
+    FRAMES = os.fdopen(os.dup(1), "wb", buffering=0)
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    REQUESTS = os.fdopen(0, "rb", buffering=0)
 
 PROTOCOL = 1
 OBS, ACT, RAND = 39, 4, 6
@@ -84,11 +90,18 @@ class Bridge:
             self.experts[name] = getattr(policies, f"Sawyer{stem}Policy")()
         self.tasks = tasks
         self.envs = {}
+        self.mujoco = mujoco
         self.hello = {
             "ok": True, "protocol": PROTOCOL, "python": platform.python_version(),
             "metaworld": version("metaworld"), "mujoco": mujoco.__version__, "numpy": np.__version__,
             "observation_dimension": OBS, "action_dimension": ACT,
         }
+
+    def warm(self):
+        """Builds and drops one simulator per task: its compiled model stays in the cache, so that children
+        forked from the server start with it (the simulators a session uses are still built in the session)."""
+        for name in self.tasks:
+            self.classes[name]().close()
 
     def env(self, slot, task):
         name = self.tasks[task]
@@ -179,13 +192,14 @@ class Bridge:
         return b"".join(out)
 
 
-def main():
+def session(prepared=None):
+    """One client: the handshake, then requests until op 0 or the end of the input."""
     hello = json.loads(read_line())
     if hello.get("protocol") != PROTOCOL:
         send_json({"ok": False, "error": f"protocol {hello.get('protocol')} requested, this child speaks {PROTOCOL}"})
         return 2
     try:
-        bridge = Bridge(hello["tasks"])
+        bridge = prepared if prepared is not None and prepared.tasks == hello["tasks"] else Bridge(hello["tasks"])
     except Exception as error:
         send_json({"ok": False, "error": f"{type(error).__name__}: {error}"})
         return 2
@@ -201,6 +215,69 @@ def main():
             send(1, f"{type(error).__name__}: {error}".encode())
 
 
-sys.exit(main())
+def serve(path, tasks):
+    """The bridge server (`--serve PATH TASKS_JSON`): imports Meta-World and MuJoCo and compiles every task's
+    model once, then forks one child per connection on the Unix socket PATH. A client first sends one byte
+    with its stderr attached (SCM_RIGHTS), which becomes the child's fd 2; then the child speaks the same
+    handshake and frames as a child started on pipes, so a stage saves the start-up (imports, compiles) and
+    nothing else changes. The server prints its hello as one JSON line on stdout when it accepts, and leaves
+    when its stdin closes (the orchestrator that started it ended, however it ended)."""
+    import select, signal, socket, traceback
+    hello = os.fdopen(os.dup(1), "w")  # the hello line only; a library's print goes to stderr
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    try:
+        prepared = Bridge(tasks)
+        prepared.warm()
+    except Exception as error:
+        hello.write(json.dumps({"ok": False, "error": f"{type(error).__name__}: {error}"}) + "\n")
+        hello.flush()
+        return 2
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(path)
+    listener.listen(64)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
+    hello.write(json.dumps(prepared.hello, sort_keys=True) + "\n")
+    hello.flush()
+    while True:
+        ready, _, _ = select.select([listener, 0], [], [])
+        if 0 in ready and not os.read(0, 4096):
+            break
+        if listener not in ready:
+            continue
+        connection, _ = listener.accept()
+        if os.fork() != 0:
+            connection.close()
+            continue
+        code = 1
+        try:
+            listener.close()
+            hello.close()
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            _, descriptors, _, _ = socket.recv_fds(connection, 1, 1)
+            if descriptors:
+                os.dup2(descriptors[0], 2)
+                os.close(descriptors[0])
+            os.dup2(connection.fileno(), 0)
+            os.dup2(connection.fileno(), 1)
+            connection.close()
+            attach()
+            code = session(prepared)
+        except SystemExit as exit:
+            code = exit.code if isinstance(exit.code, int) else 0
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            sys.stderr.flush()
+            os._exit(code)
+    listener.close()
+    os.unlink(path)
+    return 0
+
+
+if len(sys.argv) == 4 and sys.argv[1] == "--serve":
+    sys.exit(serve(sys.argv[2], json.loads(sys.argv[3])))
+attach()
+sys.exit(session())
 """#
 }

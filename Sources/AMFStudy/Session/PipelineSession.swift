@@ -1,4 +1,5 @@
 import AMFCore
+import AMFEnvironments
 import AMFPipeline
 import AMFStages
 import Foundation
@@ -49,6 +50,18 @@ public struct PipelineSession: Sendable {
   /// reporting "up to date" over it.
   public func states(forced: Set<String> = []) throws -> [(name: String, state: RunState)] {
     try Planner(graph: graph, store: store, lock: try lock, hasher: hasher, forced: forced).states()
+  }
+
+  /// Whether a stale run among `states` steps Meta-World (its params' `env.name`), so that `run` starts a
+  /// bridge server for its stages (`BridgeServer`).
+  public func needsMetaWorld(_ states: [(name: String, state: RunState)]) -> Bool {
+    states.contains { entry in
+      guard case .stale = entry.state, let spec = graph.run(named: entry.name),
+        let params = try? JSONSerialization.jsonObject(with: Data(spec.paramsJSON.utf8)) as? [String: Any],
+        let env = params["env"] as? [String: Any]
+      else { return false }
+      return env["name"] as? String == EnvironmentID.metaworld.rawValue
+    }
   }
 
   /// An executor that runs stages through `executable` (default: this very binary, `… stage <kind>`).
