@@ -1,3 +1,4 @@
+import AMFCore
 import Foundation
 
 #if canImport(Glibc)
@@ -54,7 +55,11 @@ public final class BridgeServer {
     let tasks = String(decoding: try JSONSerialization.data(withJSONObject: MetaWorld.tasks.map(\.environment)), as: UTF8.self)
     process.arguments = ["-u", "-c", MetaWorldBridgeScript.source, "--serve", socketPath, tasks]
     var environment = ProcessInfo.processInfo.environment
-    environment["OPENBLAS_NUM_THREADS"] = "1"  // the children fork from it: no BLAS threads to lose in a fork
+    // As a stage's own child would see it (StageRunner): one BLAS thread (no threads to lose in a fork) and
+    // the pinned BLAS kernel, which numpy's OpenBLAS reads too — with another kernel, rewards (np.linalg.norm
+    // through ddot) differ in the last bit, and so would the evaluations' returns.
+    environment["OPENBLAS_NUM_THREADS"] = "1"
+    if let kernel = BLASKernel.toPin(environment: environment) { environment[BLASKernel.variable] = kernel }
     environment.removeValue(forKey: Self.variable)
     process.environment = environment
     let stdin = Pipe()

@@ -222,7 +222,7 @@ def serve(path, tasks):
     handshake and frames as a child started on pipes, so a stage saves the start-up (imports, compiles) and
     nothing else changes. The server prints its hello as one JSON line on stdout when it accepts, and leaves
     when its stdin closes (the orchestrator that started it ended, however it ended)."""
-    import select, signal, socket, traceback
+    import select, socket, traceback
     hello = os.fdopen(os.dup(1), "w")  # the hello line only; a library's print goes to stderr
     os.dup2(2, 1)
     sys.stdout = sys.stderr
@@ -236,11 +236,22 @@ def serve(path, tasks):
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path)
     listener.listen(64)
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
+
+    def reap(block=False):
+        # Waited for, not ignored: a child's CPU time then counts in ours, and in whoever waits for us.
+        while True:
+            try:
+                pid, _ = os.waitpid(-1, 0 if block else os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+
     hello.write(json.dumps(prepared.hello, sort_keys=True) + "\n")
     hello.flush()
     while True:
-        ready, _, _ = select.select([listener, 0], [], [])
+        ready, _, _ = select.select([listener, 0], [], [], 1.0)
+        reap()
         if 0 in ready and not os.read(0, 4096):
             break
         if listener not in ready:
@@ -253,7 +264,6 @@ def serve(path, tasks):
         try:
             listener.close()
             hello.close()
-            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
             _, descriptors, _, _ = socket.recv_fds(connection, 1, 1)
             if descriptors:
                 os.dup2(descriptors[0], 2)
@@ -272,6 +282,7 @@ def serve(path, tasks):
             os._exit(code)
     listener.close()
     os.unlink(path)
+    reap(block=True)
     return 0
 
 
