@@ -176,6 +176,9 @@ def slope(folder, arm, base):
 
 
 def main():
+    if not sys.argv[1:] or sys.argv[1] in ("-h", "--help"):
+        print(__doc__.strip())
+        return
     if sys.argv[1:2] == ["--cross"] and len(sys.argv) == 6:
         cross(*sys.argv[2:])
         return
