@@ -2,7 +2,7 @@
 
 Usage: python3 Scripts/results-table.py STUDY…   (folders under Data/results/)
        python3 Scripts/results-table.py --allocation   (the integrator2d GP allocation sweep, one row per k)
-       python3 Scripts/results-table.py --paired STUDY ARM BASELINE   (per-seed AUC difference of two arms)
+       python3 Scripts/results-table.py --paired STUDY ARM BASELINE   (per-seed AUC difference of two arms of one study: --cross within it)
        python3 Scripts/results-table.py --versus MAIN STUDY…   (every arm of each STUDY against MAIN's amf,
            rebalancing and uniform, paired by seed: the investigations share π₀, expert streams and start states with
            their main study by content, so their seeds pair with its committed per-seed results)
@@ -47,18 +47,8 @@ def allocation():
 
 
 def paired(study, arm, baseline):
-    """Per-seed AUC of `arm` − `baseline` (the report's trapezoid AUC over rounds), its mean, and the seeds where
-    `arm` is ahead: for comparisons the report does not make (it pairs every arm with amf only)."""
-    curves = curves_of(study)
-    arms = sorted({name for name, _ in curves})
-    for name in (arm, baseline):
-        if name not in arms:
-            sys.exit(f"results-table: {study} has no arm '{name}'; its arms: {', '.join(arms)}")
-    seeds = sorted(seed for name, seed in curves if name == arm)
-    diffs = [trapezoid_auc(curves[(arm, seed)]) - trapezoid_auc(curves[(baseline, seed)]) for seed in seeds]
-    ahead = sum(d > 0 for d in diffs)
-    print(f"{study}: {arm} − {baseline}, AUC per seed: mean {sum(diffs) / len(diffs):+.3f}, "
-          f"{arm} ahead in {ahead}/{len(diffs)} seeds")
+    """Per-seed AUC of `arm` − `baseline` within one study (the report pairs every arm with amf only)."""
+    cross(study, arm, study, baseline)
 
 
 def curves_of(study):
@@ -143,10 +133,11 @@ def cross(study_a, arm_a, study_b, arm_b):
     a, b = aucs_of(study_a, arm_a), aucs_of(study_b, arm_b)
     seeds = sorted(set(a) & set(b))
     diffs = [a[s] - b[s] for s in seeds]
+    ties = sum(d == 0 for d in diffs)
     mean, lo, hi = bootstrap(diffs)
     print(f"{study_a} {arm_a} (AUC {sum(a[s] for s in seeds) / len(seeds):.3f}) − {study_b} {arm_b} "
           f"(AUC {sum(b[s] for s in seeds) / len(seeds):.3f}): {mean:+.3f} [{lo:+.3f}, {hi:+.3f}], "
-          f"ahead in {sum(d > 0 for d in diffs)}/{len(diffs)} seeds")
+          f"ahead in {sum(d > 0 for d in diffs)}/{len(diffs)} seeds" + (f", tied in {ties}" if ties else ""))
 
 
 def least_squares_slope(xs, ys):
