@@ -5,17 +5,21 @@
 # every descendant counts (a stage's bridge child outlives it and is not waited for, so `time` misses it).
 # Then every stage output of both runs is compared with the committed lock.
 #
-#   bash Benchmarks/metaworld-server.sh [--bin DIR] [--repeats N]   (root, cgroup v1 cpuacct; .venv-metaworld)
+#   bash Benchmarks/metaworld-server.sh [--bin DIR] [--repeats N] [--modes off,server]
+#   (root, cgroup v1 cpuacct; .venv-metaworld). --modes server measures only the server run, e.g. to compare
+#   two builds (--bin) with each other.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 bin=$root/.build/release
 repeats=1
+modes=off,server
 while (($#)); do
   case $1 in
     --bin) bin=$2; shift 2 ;;
     --repeats) repeats=$2; shift 2 ;;
-    *) echo "usage: $0 [--bin DIR] [--repeats N]" >&2; exit 64 ;;
+    --modes) modes=$2; shift 2 ;;
+    *) echo "usage: $0 [--bin DIR] [--repeats N] [--modes off,server]" >&2; exit 64 ;;
   esac
 done
 export AMF_METAWORLD_PYTHON=${AMF_METAWORLD_PYTHON:-$root/.venv-metaworld/bin/python}
@@ -60,7 +64,8 @@ EOF
 echo "| mode | wall s | CPU s (all processes) | stage outputs equal to the committed lock |"
 echo "|---|---:|---:|---:|"
 for ((i = 0; i < repeats; i++)); do
-  for mode in off server; do
+  for mode in ${modes//,/ }; do
+    [[ $mode == off || $mode == server ]] || { echo "metaworld-server: unknown mode $mode (off, server)" >&2; exit 64; }
     read -r m wall cpu same < <(measure "$mode")
     echo "| $m | $wall | $cpu | $same |"
   done

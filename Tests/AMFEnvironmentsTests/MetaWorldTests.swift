@@ -89,6 +89,73 @@ struct MetaWorldTests {
     uncached.stop()
   }
 
+  /// The vectorized pad-contact test (issue #20) gives the episodes Meta-World's own loop over `data.contact`
+  /// gives, bit for bit: expert demonstrations and step-by-step rollouts over every task.
+  @Test func vectorizedContactTestGivesTheSameEpisodes() throws {
+    let environment = try MetaWorld(EnvironmentConfiguration())
+    let call = "        vectorize_contact_test(SawyerXYZEnv)\n"
+    #expect(MetaWorldBridgeScript.source.contains(call))
+    let originalSource = MetaWorldBridgeScript.source.replacingOccurrences(of: call, with: "")
+    #expect(originalSource != MetaWorldBridgeScript.source)
+    let requests = Rollout.requests(seed: Seed(37), tasks: [0, 1, 2, 3], episodesPerTask: 4)
+    var wobble = ClosureController { input, actions in
+      for index in actions.indices { actions[index] = sin(Double(input.step) * 0.2 + Double(index)) }
+    }
+    let original = MetaWorldBridge(launch: (try #require(MetaWorldInstall.python), ["-u", "-c", originalSource]))
+    let expectedDemos = try original.expertEpisodes(environment, requests: requests, horizon: 150)
+    let expectedRollouts = try original.rollOut(environment, controller: &wobble, requests: requests, horizon: 60)
+    original.stop()
+    let vectorized = try bridge()
+    #expect(try vectorized.expertEpisodes(environment, requests: requests, horizon: 150) == expectedDemos)
+    #expect(try vectorized.rollOut(environment, controller: &wobble, requests: requests, horizon: 60) == expectedRollouts)
+    vectorized.stop()
+  }
+
+  /// The same function against Meta-World's own, call by call, where the pads do touch the object (our tasks'
+  /// experts push the mug without grasping it, so pick-place-v3, whose expert grasps, supplies the touching
+  /// states): every answer, true and false, is the original's.
+  @Test func vectorizedContactTestAnswersAsMetaWorldDoes() throws {
+    let python = try #require(MetaWorldInstall.python)
+    let definitions = try #require(MetaWorldBridgeScript.source.components(separatedBy: "\nif len(sys.argv) == 4").first)
+    let check = """
+      import pickle, numpy as np, metaworld
+      from metaworld.env_dict import ALL_V3_ENVIRONMENTS
+      from metaworld import policies
+      from metaworld.sawyer_xyz_env import SawyerXYZEnv
+      original = SawyerXYZEnv.touching_object
+      class Patched: pass
+      vectorize_contact_test(Patched)
+      answers = {True: 0, False: 0}
+      for name in ["pick-place-v3", "coffee-push-v3"]:
+          env = ALL_V3_ENVIRONMENTS[name]()
+          data = {"env_cls": type(env), "rand_vec": env._random_reset_space.low.copy(), "partially_observable": False}
+          env.set_task(metaworld.Task(env_name=name, data=pickle.dumps(data)))
+          expert = getattr(policies, "Sawyer" + "".join(p.capitalize() for p in name.split("-")) + "Policy")()
+          rng = np.random.default_rng(5)
+          for episode in range(3):
+              observation, _ = env.reset()
+              for step in range(120):
+                  action = np.clip(expert.get_action(observation) + 0.1 * episode * rng.normal(size=4), -1, 1)
+                  observation, *_ = env.step(action)
+                  geom = env._get_id_main_object()
+                  mine, theirs = Patched.touching_object(env, geom), original(env, geom)
+                  assert bool(mine) == bool(theirs) and type(mine) is type(theirs), (name, episode, step, mine, theirs)
+                  answers[bool(theirs)] += 1
+      print(answers[True], answers[False])
+      """
+    let process = Process()
+    process.executableURL = python
+    process.arguments = ["-W", "ignore", "-c", definitions + "\n" + check]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0, "the comparison script failed (its stderr is above)")
+    let counts = output.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    #expect(counts.count == 2 && counts[0] > 0 && counts[1] > 0, "touching/not touching states checked: \(output)")
+  }
+
   /// Children forked by the bridge server (issue #20) give the episodes a child of our own gives, bit for
   /// bit: expert demonstrations and step-by-step rollouts over every task, two clients at once, and after
   /// the server is gone a bridge pointed at it starts its own child instead.
