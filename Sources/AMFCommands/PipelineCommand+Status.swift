@@ -30,6 +30,7 @@ public struct StatusCommand: ParsableCommand {
         }
       }
       print(StatusTable.render(name: session.plan.name, states: states, all: all, jobs: jobs))
+      if let estimate = try Self.estimate(session: session, states: states) { print(estimate) }
       if let note { print(note) }
       try? session.hasher.save()
       if exitCode, states.contains(where: { if case .stale = $0.state { true } else { false } }) {
@@ -40,6 +41,27 @@ public struct StatusCommand: ParsableCommand {
     } catch {
       throw ExitStatus.report(error, command: "amf-pipeline status")
     }
+  }
+}
+
+extension StatusCommand {
+  /// `estimate: about 1 h 25 min of stage work (…)` for the stale runs, priced by the run records of the
+  /// previous lock's runs of the same kinds (`ProgressEstimate.priorDurations`); nil when nothing is stale or
+  /// no such record exists.
+  static func estimate(session: PipelineSession, states: [(name: String, state: RunState)]) throws -> String? {
+    let kinds = states.compactMap { entry -> String? in
+      guard case .stale = entry.state else { return nil }
+      return session.graph.run(named: entry.name)?.kind
+    }
+    guard !kinds.isEmpty else { return nil }
+    let prior = ProgressEstimate.priorDurations(lock: try session.lock, kinds: Set(kinds), store: session.store)
+    let progress = ProgressEstimate(kinds: kinds, prior: prior, jobs: 1)
+    guard let work = progress.secondsLeft(elapsed: 0) else { return nil }
+    let priced = Set(prior.keys)
+    let unpriced = kinds.filter { !priced.contains($0) }.count
+    return "estimate: about \(ProgressEstimate.duration(work)) of stage work, about "
+      + "\(ProgressEstimate.duration(work / 2)) with --jobs 2 (the durations of the previous runs' records"
+      + (unpriced > 0 ? "; \(unpriced) runs of kinds without one priced at their overall mean)" : ")")
   }
 }
 

@@ -95,7 +95,9 @@ public final class Executor: @unchecked Sendable {
     var schedule = Schedule(graph: graph, states: states)
     // Leftovers of killed runs only matter to runs about to execute; a no-op run skips the scan.
     if schedule.total > 0 { store.recover() }
-    var progress = ProgressEstimate(kinds: schedule.waitingKinds)
+    let kinds = schedule.waitingKinds
+    let prior = kinds.isEmpty ? [:] : ProgressEstimate.priorDurations(lock: previousLock, kinds: Set(kinds), store: store)
+    var progress = ProgressEstimate(kinds: kinds, prior: prior, jobs: jobs)
     await launch(&schedule, progress: &progress, jobs: max(1, jobs), keepGoing: keepGoing)
     schedule.skipWaiting(interrupted: isCancelled)
     // Temporaries of writers that were still being reaped when the run started are gone by now.

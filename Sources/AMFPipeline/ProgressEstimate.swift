@@ -1,14 +1,18 @@
 import Foundation
 
 /// How far a `run` is and how long it will still take: completed/total, and the time left estimated from
-/// the durations of this run's finished runs of the same stage kind (issue #20).
+/// the durations of this run's finished runs of the same stage kind (issue #20), and before those exist from
+/// the run records of the manifest's previous runs.
 ///
 /// The work left is `W_left = Σ_kind n_kind · t̄_kind` (runs not finished times the mean wall time of that
-/// kind's finished runs; a kind with none finished yet takes the mean over all finished runs). Wall time is
-/// `W_left · elapsed / W_done`, with `W_done` the summed durations of the finished runs: the ratio
-/// `elapsed / W_done` is the run's effective parallelism as measured (jobs, dependencies, a shared
-/// machine), so the estimate needs no guess of it. Runs that finish without executing (reused outputs,
-/// failures) count as completed and add no work. Pure arithmetic: `Executor` feeds it, tests drive it.
+/// kind's finished runs; a kind with none finished yet takes its mean in `prior` — the durations the store's
+/// run records hold for the previous lock's runs of that kind — and else the mean over all finished runs).
+/// Wall time is `W_left · elapsed / W_done`, with `W_done` the summed durations of the finished runs: the
+/// ratio `elapsed / W_done` is the run's effective parallelism as measured (jobs, dependencies, a shared
+/// machine), so the estimate needs no guess of it. Before any run of this `run` has executed, the prior
+/// alone gives `W_left / jobs` (every job busy: an estimate, not a bound). Runs that finish without executing
+/// (reused outputs, failures) count as completed and add no work. Pure arithmetic: `Executor` feeds it, tests
+/// drive it.
 public struct ProgressEstimate: Sendable {
   /// Runs to complete in this `run`.
   public let total: Int
@@ -16,11 +20,32 @@ public struct ProgressEstimate: Sendable {
   public private(set) var completed = 0
   private var left: [String: Int]
   private var durations: [String: (sum: Double, count: Int)] = [:]
+  /// Mean seconds per kind from before this run (`prior`); the overall mean of those durations.
+  private let priorMeans: [String: Double]
+  private let priorOverall: Double?
+  private let jobs: Int
 
-  /// The estimate before any run finished, for stale runs of these kinds (one entry per run).
-  public init(kinds: [String]) {
+  /// The estimate before any run finished, for stale runs of these kinds (one entry per run); `prior`: earlier
+  /// durations per kind (non-finite or negative ones are ignored), `jobs`: runs at a time.
+  public init(kinds: [String], prior: [String: [Double]] = [:], jobs: Int = 1) {
     total = kinds.count
     left = kinds.reduce(into: [:]) { $0[$1, default: 0] += 1 }
+    let usable = prior.mapValues { $0.filter { $0.isFinite && $0 >= 0 } }.filter { !$0.value.isEmpty }
+    priorMeans = usable.mapValues { $0.reduce(0, +) / Double($0.count) }
+    let all = usable.values.flatMap { $0 }
+    priorOverall = all.isEmpty ? nil : all.reduce(0, +) / Double(all.count)
+    self.jobs = max(1, jobs)
+  }
+
+  /// The durations the store's run records hold for the entries of `lock` whose kind is in `kinds`: what
+  /// `prior` wants. One small file read per entry (a `run` with stale runs does it once).
+  public static func priorDurations(lock: LockFile, kinds: Set<String>, store: Store) -> [String: [Double]] {
+    var prior: [String: [Double]] = [:]
+    for entry in lock.stages.values where kinds.contains(entry.kind) {
+      guard let record = RunRecord.read(store.recordURL(key: entry.key)), record.status == .succeeded else { continue }
+      prior[entry.kind, default: []].append(record.seconds)
+    }
+    return prior
   }
 
   /// Records that a run of `kind` finished, having executed for `seconds` (nil: it did not execute).
@@ -33,17 +58,22 @@ public struct ProgressEstimate: Sendable {
     }
   }
 
-  /// Seconds of wall time left after `elapsed` seconds; nil until a run has executed.
+  /// Seconds of wall time left after `elapsed` seconds; nil until a run has executed, unless a prior is known.
   public func secondsLeft(elapsed: Double) -> Double? {
     let done = durations.values.reduce(0) { $0 + $1.sum }
     let count = durations.values.reduce(0) { $0 + $1.count }
-    guard count > 0, done > 0 else { return nil }
-    let overall = done / Double(count)
-    let work = left.reduce(0.0) { sum, entry in
-      let mean = durations[entry.key].map { $0.sum / Double($0.count) } ?? overall
-      return sum + Double(max(0, entry.value)) * mean
+    guard count > 0, done > 0 else {
+      guard let priorOverall else { return nil }
+      return work { priorMeans[$0] ?? priorOverall } / Double(jobs)
     }
-    return work * elapsed / done
+    let overall = done / Double(count)
+    return work { kind in durations[kind].map { $0.sum / Double($0.count) } ?? priorMeans[kind] ?? overall }
+      * elapsed / done
+  }
+
+  /// `Σ_kind n_kind · mean(kind)` over the runs not finished.
+  private func work(_ mean: (String) -> Double) -> Double {
+    left.keys.sorted().reduce(0.0) { sum, kind in sum + Double(max(0, left[kind, default: 0])) * mean(kind) }
   }
 
   /// `12/583 done, about 41 min left` (or without the estimate while none is known).

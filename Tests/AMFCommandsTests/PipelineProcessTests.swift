@@ -130,6 +130,31 @@ import Testing
     #expect(workspace.leftovers().isEmpty)
   }
 
+  /// Runs made stale by a change are priced before they run by the records of the previous lock's runs: by
+  /// `status` (`estimate: …`) and in `run`'s first progress line, before any of its own runs has finished.
+  @Test func staleRunsArePricedByThePreviousRuns() throws {
+    let workspace = try Workspace()
+    defer { workspace.folder.remove() }
+    let path = try workspace.write(Self.plan(name: "priced", seeds: [0, 1], rounds: 2, sleepMilliseconds: 200))
+    #expect(try workspace.run(path).status == 0)
+    let fresh = try Executables.run("amf-pipeline", workspace.arguments("status", path))
+    #expect(!fresh.standardOutput.contains("estimate:"))  // nothing stale
+    // The same runs with other parameters: every key changes, the previous lock's records remain.
+    _ = try workspace.write(Self.plan(name: "priced", seeds: [0, 1], rounds: 2, sleepMilliseconds: 210))
+    let status = try Executables.run("amf-pipeline", workspace.arguments("status", path))
+    #expect(status.status == 0)
+    #expect(status.standardOutput.contains("0 up to date, 11 stale"), "\(status.standardOutput)")
+    // 10 runs of ≥ 0.2 s each (and the report) by their records: at least 2 s of work.
+    let line = try #require(status.standardOutput.split(separator: "\n").first { $0.hasPrefix("estimate: about ") })
+    let seconds = Int(line.dropFirst("estimate: about ".count).prefix { $0.isNumber }) ?? 0
+    #expect(line.contains(" s of stage work") && seconds >= 2 && seconds < 60, "\(line)")
+    #expect(line.contains("with --jobs 2 (the durations of the previous runs' records)"), "\(line)")
+    let rerun = try workspace.run(path)
+    #expect(rerun.status == 0, "\(rerun.standardError)")
+    let first = try #require(rerun.standardError.split(separator: "\n").first { $0.contains("/11] ") })
+    #expect(first.contains(" · about ") && first.hasSuffix(" left"), "\(first)")
+  }
+
   /// A stage that outlives the orchestrator's idle pool threads (about 5 s here) is not killed: the stage's
   /// parent watch polls the orchestrator's pid instead of `PR_SET_PDEATHSIG`, which fires when the spawning
   /// *thread* exits and killed every long pre-training of a real study.
