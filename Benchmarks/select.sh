@@ -3,9 +3,12 @@
 # definition; scores compared) and the `amf-select` process, at the default study size and at 4× tasks, pool
 # and width, with sharp importance weights (is) and without (nois). Writes a Markdown table on stdout.
 # Usage: bash Benchmarks/select.sh [--repeats N] [--sizes default,tasks4x,pool4x,width4x] [--weightings is,nois]
-#        [--gain-rank-tolerance EPS] [--release]
+#        [--gain-rank-tolerance EPS] [--release] [--blas-kernel Haswell|native|CORETYPE]
 # --gain-rank-tolerance scores with the spectral gain (select.gain_rank_tolerance; issue #20): the score
 # difference column then compares it with the NumPy reference's Woodbury scores. --release builds -c release.
+# --blas-kernel: the OpenBLAS kernels of Swift and of NumPy (OPENBLAS_CORETYPE); default Haswell, the kernel
+# every stage is pinned to (BLASKernel), so the in-process rows measure what an `amf-select` run does; native
+# leaves OpenBLAS's own choice (on the Cooperlake machine of BENCHMARKS.md 1.5–1.7× slower here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPEATS=5
@@ -14,6 +17,7 @@ WEIGHTINGS=is,nois
 GAIN=()
 SELECT_GAIN=()
 CONFIG=debug
+KERNEL=${OPENBLAS_CORETYPE:-Haswell}
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --repeats) REPEATS="$2"; shift 2 ;;
@@ -21,6 +25,7 @@ while [[ $# -gt 0 ]]; do
     --weightings) WEIGHTINGS="$2"; shift 2 ;;
     --gain-rank-tolerance) GAIN=(--gain-rank-tolerance "$2"); SELECT_GAIN=(--param "select.gain_rank_tolerance=$2"); shift 2 ;;
     --release) CONFIG=release; shift ;;
+    --blas-kernel) KERNEL="$2"; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 64 ;;
   esac
 done
@@ -31,6 +36,8 @@ swift build -c "$CONFIG" --product amf-select >&2
 BIN=$(swift build -c "$CONFIG" --show-bin-path)
 python3 -c "import numpy, scipy" 2>/dev/null || python3 -m pip install --quiet numpy scipy >&2
 export OPENBLAS_NUM_THREADS=1
+if [[ $KERNEL == native ]]; then unset OPENBLAS_CORETYPE; export AMF_BLAS_KERNEL=native; else export OPENBLAS_CORETYPE=$KERNEL; fi
+echo "select: OpenBLAS kernels: $KERNEL (Swift and NumPy)" >&2
 "$BIN/amf-bench" select --repeats "$REPEATS" --sizes "$SIZES" --weightings "$WEIGHTINGS" --out "$OUT" ${GAIN[@]+"${GAIN[@]}"} > "$OUT/swift.txt"
 echo "| size | weights | tasks | pool | width | targets kept | blocks kept | Swift ms (median) | NumPy ms (median) | NumPy / Swift | max rel. score diff | same picks | picks re-scored exactly | Swift CPU ms (median) | amf-select process ms |"
 echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|"

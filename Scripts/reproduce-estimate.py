@@ -18,9 +18,13 @@ Then the estimate on J cores is the summed seconds / J (the studies keep 2 cores
 stores' records are what makes the estimate honest: they should come from an idle machine and the current
 build. Stdlib only.
 
-Usage: python3 Scripts/reproduce-estimate.py --store DIR [--store DIR …] [--jobs 2] [--by-kind]
+Usage: python3 Scripts/reproduce-estimate.py --store DIR [--store DIR …] [--jobs 2] [--only PATTERN] [--by-kind]
+  --only PATTERN  the studies `Scripts/reproduce.sh --only PATTERN` runs (a shell glob, e.g. 'reacher-*'),
+                  priced as that command from an empty store would run them
+  --lock PATH     price these locks, in this order, instead of the committed ones (repeatable)
 """
 import argparse
+import fnmatch
 import json
 import os
 import subprocess
@@ -81,6 +85,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--store", action="append", required=True, help="a store whose run records price runs")
     parser.add_argument("--jobs", type=int, default=2, help="cores the runs share (default 2)")
+    parser.add_argument("--only", default="*", help="only studies matching this shell glob, as reproduce.sh --only")
+    parser.add_argument("--lock", action="append", help="price these locks, in order, instead of the committed ones")
     parser.add_argument("--by-kind", action="store_true", help="also a table per environment and stage kind")
     args = parser.parse_args()
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -90,10 +96,17 @@ def main():
     known = records(args.store)
 
     seen = set()
-    order = studies(root)
+    if args.lock:
+        paths = {os.path.basename(path).removesuffix(".lock.json"): path for path in args.lock}
+        order = list(paths)
+    else:
+        paths = {}
+        order = [study for study in studies(root) if fnmatch.fnmatchcase(study, args.only)]
+    if not order:
+        sys.exit(f"reproduce-estimate: no committed study matches '{args.only}'")
     entries = {}  # key -> (study, entry), first study that has it
     for study in order:
-        for entry in json.load(open(lock_path(root, study)))["stages"].values():
+        for entry in json.load(open(paths.get(study) or lock_path(root, study)))["stages"].values():
             if entry["key"] not in seen:
                 seen.add(entry["key"])
                 entries[entry["key"]] = (study, entry)
@@ -128,7 +141,7 @@ def main():
         kinds[run_class(entry)[:2]]["seconds"] += seconds
 
     total = sum(row["seconds"] for row in rows.values())
-    print(f"{len(entries)} distinct stage runs in {len(order)} committed studies; run records of {len(known)} "
+    print(f"{len(entries)} distinct stage runs in {len(order)} studies; run records of {len(known)} "
           f"of them in {', '.join(args.store)}.\n")
     print(f"| study | new stage runs | priced by own record / arm mean / section mean / kind mean / unpriced | core-min | "
           f"share | on {args.jobs} cores |")

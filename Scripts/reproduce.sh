@@ -12,7 +12,8 @@
 # The Meta-World studies run when .venv-metaworld exists (bash Scripts/setup.sh --metaworld) and are
 # reported as skipped, with that command, otherwise. A table of each study's wall time is printed at the end
 # and written to $TMPDIR/amf-reproduce-times.md. Exit status: 0 all reproduced, 1 a study failed or a
-# committed file changed, 2 usage.
+# committed file changed, 2 usage. How long it will take, before running it: python3
+# Scripts/reproduce-estimate.py --store DIR [--only PATTERN] (prices the runs from a store's run records).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
