@@ -71,6 +71,7 @@ public struct RunCommand: AsyncParsableCommand {
     }
     if dryRun {
       print(StatusTable.render(name: session.plan.name, states: states, all: false))
+      if let estimate = try? StatusCommand.estimate(session: session, states: states, jobs: jobs) { print(estimate) }
       return
     }
     let bridgeServer = startBridgeServer(needed: session.needsMetaWorld(states))

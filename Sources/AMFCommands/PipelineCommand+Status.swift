@@ -45,22 +45,26 @@ public struct StatusCommand: ParsableCommand {
 }
 
 extension StatusCommand {
-  /// `estimate: about 1 h 25 min of stage work (…)` for the stale runs, priced by the run records of the
-  /// previous lock's runs of the same kinds (`ProgressEstimate.priorDurations`); nil when nothing is stale or
-  /// no such record exists.
-  static func estimate(session: PipelineSession, states: [(name: String, state: RunState)]) throws -> String? {
-    let kinds = states.compactMap { entry -> String? in
-      guard case .stale = entry.state else { return nil }
-      return session.graph.run(named: entry.name)?.kind
-    }
-    guard !kinds.isEmpty else { return nil }
+  /// `estimate: about 1 h 25 min of stage work, about 43 min with --jobs 2 (…)` for the stale runs (`status`,
+  /// `run --dry-run` with its `--jobs`), priced by the run records of the
+  /// previous lock's runs of the same kinds (`ProgressEstimate.priorDurations`), runs that will share a key
+  /// or reuse outputs counted once or not at all (`ProgressEstimate.work`); nil when nothing is stale or no
+  /// such record exists.
+  static func estimate(session: PipelineSession, states: [(name: String, state: RunState)], jobs: Int = 2) throws
+    -> String?
+  {
+    let stale = states.filter { if case .stale = $0.state { true } else { false } }.count
+    guard stale > 0 else { return nil }
+    let groups = ProgressEstimate.work(states: states, graph: session.graph, store: session.store)
+    let kinds = Array(groups.kinds.values)
     let prior = ProgressEstimate.priorDurations(lock: try session.lock, kinds: Set(kinds), store: session.store)
-    let progress = ProgressEstimate(kinds: kinds, prior: prior, jobs: 1)
+    let progress = ProgressEstimate(total: stale, work: groups, prior: prior, jobs: 1)
     guard let work = progress.secondsLeft(elapsed: 0) else { return nil }
     let priced = Set(prior.keys)
     let unpriced = kinds.filter { !priced.contains($0) }.count
+    let jobs = max(1, jobs)
     return "estimate: about \(ProgressEstimate.duration(work)) of stage work, about "
-      + "\(ProgressEstimate.duration(work / 2)) with --jobs 2 (the durations of the previous runs' records"
+      + "\(ProgressEstimate.duration(work / Double(jobs))) with --jobs \(jobs) (the durations of the previous runs' records"
       + (unpriced > 0 ? "; \(unpriced) runs of kinds without one priced at their overall mean)" : ")")
   }
 }

@@ -95,9 +95,10 @@ public final class Executor: @unchecked Sendable {
     var schedule = Schedule(graph: graph, states: states)
     // Leftovers of killed runs only matter to runs about to execute; a no-op run skips the scan.
     if schedule.total > 0 { store.recover() }
-    let kinds = schedule.waitingKinds
-    let prior = kinds.isEmpty ? [:] : ProgressEstimate.priorDurations(lock: previousLock, kinds: Set(kinds), store: store)
-    var progress = ProgressEstimate(kinds: kinds, prior: prior, jobs: jobs)
+    let work = schedule.total > 0 ? ProgressEstimate.work(states: states, graph: graph, store: store) : .init()
+    let kinds = Set(work.kinds.values)
+    let prior = kinds.isEmpty ? [:] : ProgressEstimate.priorDurations(lock: previousLock, kinds: kinds, store: store)
+    var progress = ProgressEstimate(total: schedule.total, work: work, prior: prior, jobs: jobs)
     await launch(&schedule, progress: &progress, jobs: max(1, jobs), keepGoing: keepGoing)
     schedule.skipWaiting(interrupted: isCancelled)
     // Temporaries of writers that were still being reaped when the run started are gone by now.
@@ -143,15 +144,15 @@ public final class Executor: @unchecked Sendable {
   private func report(_ result: Result<([String: String], RunOutcome), any Error>, of run: ResolvedRun,
                       progress: inout ProgressEstimate, elapsed: Double) {
     guard case .success(let (_, outcome)) = result else {
-      progress.finish(kind: run.spec.kind, seconds: nil)
+      progress.finish(name: run.spec.name, kind: run.spec.kind, seconds: nil)
       return
     }
     if case .succeeded(let seconds) = outcome {
-      progress.finish(kind: run.spec.kind, seconds: seconds)
+      progress.finish(name: run.spec.name, kind: run.spec.kind, seconds: seconds)
       (progressLog ?? log)(
         "done \(run.spec.name) in \(String(format: "%.2f", seconds)) s · \(progress.summary(elapsed: elapsed))")
     } else {
-      progress.finish(kind: run.spec.kind, seconds: nil)
+      progress.finish(name: run.spec.name, kind: run.spec.kind, seconds: nil)
     }
   }
 

@@ -20,6 +20,9 @@ public struct ProgressEstimate: Sendable {
   public private(set) var completed = 0
   private var left: [String: Int]
   private var durations: [String: (sum: Double, count: Int)] = [:]
+  /// Each stale run's group, and the groups counted as work that have not finished (`init(total:work:…)`).
+  private var groups: [String: Int] = [:]
+  private var pending: Set<Int> = []
   /// Mean seconds per kind from before this run (`prior`); the overall mean of those durations.
   private let priorMeans: [String: Double]
   private let priorOverall: Double?
@@ -28,7 +31,20 @@ public struct ProgressEstimate: Sendable {
   /// The estimate before any run finished, for stale runs of these kinds (one entry per run); `prior`: earlier
   /// durations per kind (non-finite or negative ones are ignored), `jobs`: runs at a time.
   public init(kinds: [String], prior: [String: [Double]] = [:], jobs: Int = 1) {
-    total = kinds.count
+    self.init(total: kinds.count, workKinds: kinds, prior: prior, jobs: jobs)
+  }
+
+  /// The estimate for `total` stale runs of which one run per group of `work` executes, the others reusing
+  /// its outputs (`work(states:graph:store:)`); finish them with `finish(name:kind:seconds:)`.
+  public init(total: Int, work: Work, prior: [String: [Double]] = [:], jobs: Int = 1) {
+    self.init(total: total, workKinds: work.kinds.keys.sorted().compactMap { work.kinds[$0] }, prior: prior, jobs: jobs)
+    groups = work.group
+    pending = Set(work.kinds.keys)
+  }
+
+  /// The estimate for `total` stale runs of which only runs of `workKinds` (one entry per run) will execute.
+  public init(total: Int, workKinds kinds: [String], prior: [String: [Double]] = [:], jobs: Int = 1) {
+    self.total = total
     left = kinds.reduce(into: [:]) { $0[$1, default: 0] += 1 }
     let usable = prior.mapValues { $0.filter { $0.isFinite && $0 >= 0 } }.filter { !$0.value.isEmpty }
     priorMeans = usable.mapValues { $0.reduce(0, +) / Double($0.count) }
@@ -48,10 +64,18 @@ public struct ProgressEstimate: Sendable {
     return prior
   }
 
-  /// Records that a run of `kind` finished, having executed for `seconds` (nil: it did not execute).
-  public mutating func finish(kind: String, seconds: Double?) {
+  /// Records that run `name` of `kind` finished, having executed for `seconds` (nil: it did not execute): the
+  /// first run of its group to finish takes that group's work off what is left.
+  public mutating func finish(name: String, kind: String, seconds: Double?) {
+    guard let group = groups[name] else { return finish(kind: kind, seconds: seconds) }
+    finish(kind: kind, seconds: seconds, work: pending.remove(group) != nil)
+  }
+
+  /// Records that a run of `kind` finished, having executed for `seconds` (nil: it did not execute); `work`:
+  /// whether it was one of the runs counted as work to do (false for a run whose group already finished).
+  public mutating func finish(kind: String, seconds: Double?, work: Bool = true) {
     completed += 1
-    left[kind, default: 0] -= 1
+    if work { left[kind, default: 0] -= 1 }
     if let seconds, seconds.isFinite, seconds >= 0 {
       durations[kind, default: (0, 0)].sum += seconds
       durations[kind, default: (0, 0)].count += 1

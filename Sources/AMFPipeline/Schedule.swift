@@ -35,9 +35,6 @@ struct Schedule {
     total = waiting.count
   }
 
-  /// The stage kind of each waiting run.
-  var waitingKinds: [String] { waiting.compactMap { graph.run(named: $0.name)?.kind } }
-
   /// The first waiting run whose inputs are all known, resolved and removed from the waiting list;
   /// waiting runs behind a producer that did not succeed are skipped on the way. Nil when none is ready.
   mutating func nextLaunch() -> Launch? {

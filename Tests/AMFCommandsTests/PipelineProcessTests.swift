@@ -149,6 +149,9 @@ import Testing
     let seconds = Int(line.dropFirst("estimate: about ".count).prefix { $0.isNumber }) ?? 0
     #expect(line.contains(" s of stage work") && seconds >= 2 && seconds < 60, "\(line)")
     #expect(line.contains("with --jobs 2 (the durations of the previous runs' records)"), "\(line)")
+    let dryRun = try workspace.run(path, ["--dry-run", "--jobs", "3"])
+    #expect(dryRun.standardOutput.contains(" with --jobs 3 (the durations of the previous runs' records)"),
+            "\(dryRun.standardOutput)")
     let rerun = try workspace.run(path)
     #expect(rerun.status == 0, "\(rerun.standardError)")
     let first = try #require(rerun.standardError.split(separator: "\n").first { $0.contains("/11] ") })

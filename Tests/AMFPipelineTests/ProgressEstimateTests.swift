@@ -105,6 +105,58 @@ import Testing
     #expect(prior["report"] == nil)
   }
 
+  /// Runs that will compute one key are one piece of work, and a run whose key already has a succeeded record
+  /// in the store is none: two arms sharing a pre-training (same key) and their fine-tunings on it (same kind,
+  /// parameters, seed and producer group) count once; other parameters, another producer group, or `forced`
+  /// make their own work.
+  @Test func runsThatWillShareAKeyAreOnePieceOfWork() throws {
+    let folder = try TemporaryDirectory("amf-work")
+    defer { folder.remove() }
+    let store = Store(root: folder.url)
+    let (shared, stored) = (String(repeating: "a", count: 64), String(repeating: "b", count: 64))
+    try FileManager.default.createDirectory(at: store.folder(for: stored), withIntermediateDirectories: true)
+    var record = RunRecordTests.record()
+    record.key = stored
+    try record.write(to: store.recordURL(key: stored))
+    func spec(_ name: String, _ kind: String, _ params: String, from producer: String? = nil) -> StageRunSpec {
+      StageRunSpec(name: name, kind: kind, stageVersion: 1, paramsJSON: params, seed: 0,
+                   inputs: producer.map { ["policy": InputReference(run: $0, role: "policy")] } ?? [:],
+                   outputRoles: ["policy"])
+    }
+    let runs = [
+      spec("a/pretrain", "pretrain", #"{"steps":100}"#), spec("b/pretrain", "pretrain", #"{"steps":100}"#),
+      spec("a/finetune", "finetune", #"{"steps":50}"#, from: "a/pretrain"),
+      spec("b/finetune", "finetune", #"{"steps":50}"#, from: "b/pretrain"),
+      spec("b/evaluate", "evaluate", #"{"episodes":4}"#, from: "b/finetune"),
+      spec("c/pretrain", "pretrain", #"{"steps":200}"#),
+      spec("d/finetune", "finetune", #"{"steps":50}"#, from: "c/pretrain"),
+      spec("e/finetune", "finetune", #"{"steps":50}"#, from: "a/pretrain"),
+    ]
+    let graph = try StageGraph(runs)
+    let states: [(name: String, state: RunState)] = [
+      ("a/pretrain", .stale(.new, key: shared)), ("b/pretrain", .stale(.new, key: shared)),
+      ("a/finetune", .stale(.new, key: nil)), ("b/finetune", .stale(.new, key: nil)),
+      ("b/evaluate", .stale(.new, key: nil)), ("c/pretrain", .stale(.new, key: stored)),
+      ("d/finetune", .stale(.new, key: nil)), ("e/finetune", .stale(.forced, key: nil)),
+    ]
+    let work = ProgressEstimate.work(states: states, graph: graph, store: store)
+    let group = work.group
+    #expect(group["a/pretrain"] == group["b/pretrain"] && group["a/finetune"] == group["b/finetune"])
+    #expect(Set(group.values).count == 6)
+    #expect(work.kinds.values.sorted() == ["evaluate", "finetune", "finetune", "finetune", "pretrain"])
+    #expect(work.kinds[try #require(group["c/pretrain"])] == nil)  // its record is in the store: reused
+    // 1 pretrain × 10 s + 3 finetune × 2 s + 1 evaluate × 1 s by the prior, on one job.
+    var progress = ProgressEstimate(
+      total: 8, work: work, prior: ["pretrain": [10], "finetune": [2], "evaluate": [1]], jobs: 1)
+    #expect(progress.secondsLeft(elapsed: 0) == 17)
+    progress.finish(name: "a/pretrain", kind: "pretrain", seconds: 9)
+    #expect(progress.secondsLeft(elapsed: 9) == 7)  // 3 × 2 + 1 left, elapsed / done = 1
+    progress.finish(name: "b/pretrain", kind: "pretrain", seconds: nil)  // reused: its group is done
+    progress.finish(name: "c/pretrain", kind: "pretrain", seconds: nil)  // reused: never counted
+    #expect(progress.secondsLeft(elapsed: 9) == 7)
+    #expect(progress.summary(elapsed: 9) == "3/8 done, about 7 s left")
+  }
+
   @Test func durationsForPeople() {
     #expect(ProgressEstimate.duration(0) == "0 s")
     #expect(ProgressEstimate.duration(40.4) == "40 s")
