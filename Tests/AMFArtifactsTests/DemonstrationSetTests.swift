@@ -82,15 +82,9 @@ import Testing
     let h5dump = try #require(
       ["/usr/bin/h5dump", "/usr/local/bin/h5dump"].first { FileManager.default.isExecutableFile(atPath: $0) },
       "h5dump not found: run Scripts/setup.sh (installs hdf5-tools)")
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: h5dump)
-    process.arguments = ["-g", "/data/demo_0", url.path]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    try process.run()
-    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0)
+    let result = try Executables.run(executable: URL(fileURLWithPath: h5dump), ["-g", "/data/demo_0", url.path])
+    let output = result.standardOutput
+    #expect(result.status == 0)
     for fragment in [
       "DATASET \"obs\"", "DATASPACE  SIMPLE { ( 2, 3 ) / ( 2, 3 ) }", "(1,0): 4, 5, 6", "DATASET \"dones\"",
       "H5T_STD_U8LE", "ATTRIBUTE \"task_features\"", "ATTRIBUTE \"expert_noise_std\"", "\"pretrain\"",

@@ -15,15 +15,9 @@ import Testing
     let h5dump = try #require(
       ["/usr/bin/h5dump", "/usr/local/bin/h5dump"].first { FileManager.default.isExecutableFile(atPath: $0) },
       "h5dump not found: run Scripts/setup.sh (installs hdf5-tools)")
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: h5dump)
-    process.arguments = [url.path]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    try process.run()
-    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0)
+    let result = try Executables.run(executable: URL(fileURLWithPath: h5dump), [url.path])
+    let output = result.standardOutput
+    #expect(result.status == 0)
     #expect(output.contains("DATASET \"actions\""))
     #expect(output.contains("H5T_IEEE_F32LE"))
     #expect(output.contains("DATASPACE  SIMPLE { ( 3, 2 ) / ( 3, 2 ) }"))

@@ -14,6 +14,12 @@ struct MetaWorldTests {
     MetaWorldBridge(launch: (try #require(MetaWorldInstall.python), ["-u", "-c", MetaWorldBridgeScript.source]))
   }
 
+  /// The bridge's source without `line` (which it must hold): the child as it was before that speed-up.
+  static func source(without line: String) throws -> String {
+    try #require(MetaWorldBridgeScript.source.contains(line), "the bridge source no longer has \(line)")
+    return MetaWorldBridgeScript.source.replacingOccurrences(of: line, with: "")
+  }
+
   @Test func handshakeReportsThePinnedVersions() throws {
     let bridge = try bridge()
     let versions = try bridge.versions()
@@ -76,10 +82,7 @@ struct MetaWorldTests {
   /// compiled models give, bit for bit, over every task and with simulators reused within a batch.
   @Test func cachedModelsGiveTheSameEpisodes() throws {
     let environment = try MetaWorld(EnvironmentConfiguration())
-    let call = "        cache_compiled_models(mujoco)\n"
-    #expect(MetaWorldBridgeScript.source.contains(call))
-    let uncachedSource = MetaWorldBridgeScript.source.replacingOccurrences(of: call, with: "")
-    #expect(uncachedSource != MetaWorldBridgeScript.source)
+    let uncachedSource = try Self.source(without: "        cache_compiled_models(mujoco)\n")
     let requests = Rollout.requests(seed: Seed(31), tasks: [0, 1, 2, 3], episodesPerTask: 7)
     let cached = try bridge()
     let uncached = MetaWorldBridge(launch: (try #require(MetaWorldInstall.python), ["-u", "-c", uncachedSource]))
@@ -93,10 +96,7 @@ struct MetaWorldTests {
   /// gives, bit for bit: expert demonstrations and step-by-step rollouts over every task.
   @Test func vectorizedContactTestGivesTheSameEpisodes() throws {
     let environment = try MetaWorld(EnvironmentConfiguration())
-    let call = "        vectorize_contact_test(SawyerXYZEnv)\n"
-    #expect(MetaWorldBridgeScript.source.contains(call))
-    let originalSource = MetaWorldBridgeScript.source.replacingOccurrences(of: call, with: "")
-    #expect(originalSource != MetaWorldBridgeScript.source)
+    let originalSource = try Self.source(without: "        vectorize_contact_test(SawyerXYZEnv)\n")
     let requests = Rollout.requests(seed: Seed(37), tasks: [0, 1, 2, 3], episodesPerTask: 4)
     var wobble = ClosureController { input, actions in
       for index in actions.indices { actions[index] = sin(Double(input.step) * 0.2 + Double(index)) }
@@ -143,15 +143,9 @@ struct MetaWorldTests {
                   answers[bool(theirs)] += 1
       print(answers[True], answers[False])
       """
-    let process = Process()
-    process.executableURL = python
-    process.arguments = ["-W", "ignore", "-c", definitions + "\n" + check]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    try process.run()
-    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0, "the comparison script failed (its stderr is above)")
+    let result = try Executables.run(executable: python, ["-W", "ignore", "-c", definitions + "\n" + check])
+    let output = result.standardOutput
+    #expect(result.status == 0, "the comparison script failed: \(result.standardError)")
     let counts = output.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
     #expect(counts.count == 2 && counts[0] > 0 && counts[1] > 0, "touching/not touching states checked: \(output)")
   }

@@ -52,16 +52,12 @@ struct ReproduceEstimateTests {
       "other/evaluate/round-1": Self.entry("evaluate", key: 5, round: 1, section: #"{"episodes": 20}"#),
       "pretrain": Self.entry("pretrain", key: 6, round: 0, env: "kitchen"),
     ]).write(to: b, atomically: true, encoding: .utf8)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: EstimateScript.python)
-    process.arguments = [Executables.repositoryRoot.appendingPathComponent("Scripts/reproduce-estimate.py").path,
-                         "--store", store.root.path, "--lock", a.path, "--lock", b.path]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    try process.run()
-    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0)
+    let result = try Executables.run(
+      executable: URL(fileURLWithPath: EstimateScript.python),
+      [Executables.repositoryRoot.appendingPathComponent("Scripts/reproduce-estimate.py").path,
+       "--store", store.root.path, "--lock", a.path, "--lock", b.path])
+    let output = result.standardOutput
+    #expect(result.status == 0, "\(result.standardError)")
     let lines = output.split(separator: "\n").map(String.init)
     #expect(lines.first == "6 distinct stage runs in 2 studies; run records of 3 of them in \(store.root.path).")
     #expect(lines.contains("| a | 3 | 3 / 0 / 0 / 0 / 0 | 7.0 | 63.6% | 4 min |"), "\(output)")

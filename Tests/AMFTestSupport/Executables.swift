@@ -34,9 +34,17 @@ public enum Executables {
   public static func run(
     _ name: String, _ arguments: [String], environment: [String: String]? = nil, workingDirectory: URL? = nil
   ) throws -> Result {
+    try run(executable: productsFolder.appendingPathComponent(name), arguments, environment: environment,
+            workingDirectory: workingDirectory)
+  }
+
+  /// Runs any executable (a tool such as `h5dump` or `python3`) with `arguments` and waits for it.
+  public static func run(
+    executable: URL, _ arguments: [String], environment: [String: String]? = nil, workingDirectory: URL? = nil
+  ) throws -> Result {
     let process = Process()
     if let workingDirectory { process.currentDirectoryURL = workingDirectory }
-    process.executableURL = productsFolder.appendingPathComponent(name)
+    process.executableURL = executable
     process.arguments = arguments
     if let environment { process.environment = environment }
     let output = Pipe()
