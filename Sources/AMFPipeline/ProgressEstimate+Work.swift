@@ -2,8 +2,9 @@ import Foundation
 
 extension ProgressEstimate {
   /// Which stale runs will execute, as far as the plan says before any runs: runs that will compute the same
-  /// key are one piece of work (the first executes, the others reuse its outputs), and a run whose key is
-  /// known and whose succeeded run record is already in the store will be reused, so it is no work.
+  /// key are one piece of work (the first executes, the others reuse its outputs), and a run stale because its
+  /// key changed (`keyChanged`) whose new key already has a succeeded run record in the store will be reused,
+  /// so it is no work.
   ///
   /// A run's key is known when it has no stale producer (`RunState.stale(_, key:)`); otherwise two runs will
   /// get the same key when they have the same kind, stage version, seed, parameters and file inputs and
@@ -45,9 +46,22 @@ extension ProgressEstimate {
       let group = interned.count
       interned[signature] = group
       work.group[name] = group
-      let reusable = key.map { reason != .forced && (RunRecord.verification(at: store.recordURL(key: $0))?.succeeded ?? false) }
+      // A succeeded record at a key that changed (a new name, other parameters or inputs) means reuse; a
+      // reason about the key's own outputs (missing, corrupt, foreign, unrecorded, incomplete) means they are
+      // recomputed whatever the record says.
+      let reusable = key.map { key in
+        Self.keyChanged(reason) && (RunRecord.verification(at: store.recordURL(key: key))?.succeeded ?? false)
+      }
       if reusable != true { work.kinds[group] = spec.kind }
     }
     return work
+  }
+
+  /// Whether `reason` says the run's key differs from the lock's (so a record at the new key may be reused).
+  static func keyChanged(_ reason: StaleReason) -> Bool {
+    switch reason {
+    case .new, .stageVersionChanged, .paramsChanged, .inputChanged: true
+    case .forced, .incomplete, .artifactCorrupt, .artifactMissing, .artifactForeign, .runRecordMissing: false
+    }
   }
 }

@@ -145,6 +145,11 @@ import Testing
     #expect(Set(group.values).count == 6)
     #expect(work.kinds.values.sorted() == ["evaluate", "finetune", "finetune", "finetune", "pretrain"])
     #expect(work.kinds[try #require(group["c/pretrain"])] == nil)  // its record is in the store: reused
+    // The same key with its outputs gone is recomputed, record or not.
+    var missing = states
+    missing[5] = ("c/pretrain", .stale(.artifactMissing, key: stored))
+    let redo = ProgressEstimate.work(states: missing, graph: graph, store: store)
+    #expect(redo.kinds[try #require(redo.group["c/pretrain"])] == "pretrain")
     // 1 pretrain × 10 s + 3 finetune × 2 s + 1 evaluate × 1 s by the prior, on one job.
     var progress = ProgressEstimate(
       total: 8, work: work, prior: ["pretrain": [10], "finetune": [2], "evaluate": [1]], jobs: 1)
