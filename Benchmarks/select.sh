@@ -8,7 +8,7 @@
 # difference column then compares it with the NumPy reference's Woodbury scores. --release builds -c release.
 # --blas-kernel: the OpenBLAS kernels of Swift and of NumPy (OPENBLAS_CORETYPE); default Haswell, the kernel
 # every stage is pinned to (BLASKernel), so the in-process rows measure what an `amf-select` run does; native
-# leaves OpenBLAS's own choice (on the Cooperlake machine of BENCHMARKS.md 1.5–1.7× slower here).
+# leaves OpenBLAS's own choice (on the Cooperlake machine of BENCHMARKS.md 1.45–1.64× slower here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPEATS=5

@@ -19,9 +19,13 @@ stores' records are what makes the estimate honest: they should come from an idl
 build. Stdlib only.
 
 Usage: python3 Scripts/reproduce-estimate.py --store DIR [--store DIR …] [--jobs 2] [--only PATTERN] [--by-kind]
+                                            [--by-family]
   --only PATTERN  the studies `Scripts/reproduce.sh --only PATTERN` runs (a shell glob, e.g. 'reacher-*'),
                   priced as that command from an empty store would run them
   --lock PATH     price these locks, in this order, instead of the committed ones (repeatable)
+  --by-kind       also a table per environment and stage kind
+  --by-family     also the studies summed by family: the environment of their runs and main / investigation
+                  (`-investigation` in the name) / paper (under `paper/`)
 """
 import argparse
 import fnmatch
@@ -88,6 +92,7 @@ def main():
     parser.add_argument("--only", default="*", help="only studies matching this shell glob, as reproduce.sh --only")
     parser.add_argument("--lock", action="append", help="price these locks, in order, instead of the committed ones")
     parser.add_argument("--by-kind", action="store_true", help="also a table per environment and stage kind")
+    parser.add_argument("--by-family", action="store_true", help="also the studies summed by family")
     args = parser.parse_args()
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     for store in args.store:
@@ -95,7 +100,6 @@ def main():
             sys.exit(f"reproduce-estimate: no store at {store}")
     known = records(args.store)
 
-    seen = set()
     if args.lock:
         paths = {os.path.basename(path).removesuffix(".lock.json"): path for path in args.lock}
         order = list(paths)
@@ -105,11 +109,12 @@ def main():
     if not order:
         sys.exit(f"reproduce-estimate: no committed study matches '{args.only}'")
     entries = {}  # key -> (study, entry), first study that has it
+    environments = defaultdict(set)  # study -> the environments of its runs (all of them, not only new ones)
     for study in order:
         for entry in json.load(open(paths.get(study) or lock_path(root, study)))["stages"].values():
-            if entry["key"] not in seen:
-                seen.add(entry["key"])
-                entries[entry["key"]] = (study, entry)
+            entries.setdefault(entry["key"], (study, entry))
+            if environment(entry) != "-":
+                environments[study].add(environment(entry))
 
     by_class, by_section, by_kind = defaultdict(list), defaultdict(list), defaultdict(list)
     for key, (_, entry) in entries.items():
@@ -157,6 +162,22 @@ def main():
     unpriced = sum(row["unpriced"] for row in rows.values())
     print(f"| **total** | {len(entries)} | {unpriced} unpriced | {total / 60:.0f} | 100% | "
           f"**{duration(total / args.jobs)}** |")
+    if args.by_family:
+        families = defaultdict(lambda: {"studies": 0, "runs": 0, "kind": 0, "seconds": 0.0})
+        for study in order:
+            row = rows[study]
+            kind = "paper" if study.startswith("paper/") else "investigation" if "-investigation" in study else "main"
+            family = families[(", ".join(sorted(environments[study])) or "-", kind)]
+            family["studies"] += 1
+            for field in ("runs", "kind", "seconds"):
+                family[field] += row[field]
+        print(f"\n| environment | studies | count | distinct stage runs | of them priced by the kind mean | core-min | "
+              f"share | on {args.jobs} cores |")
+        print("|---|---|---:|---:|---:|---:|---:|---:|")
+        for (env, kind), value in sorted(families.items(), key=lambda item: -item[1]["seconds"]):
+            print(f"| {env} | {kind} | {value['studies']} | {value['runs']} | {value['kind']} | "
+                  f"{value['seconds'] / 60:.0f} | {100 * value['seconds'] / total:.1f}% | "
+                  f"{duration(value['seconds'] / args.jobs)} |")
     if args.by_kind:
         print(f"\n| environment | stage kind | stage runs | core-min | share | mean s per run |")
         print("|---|---|---:|---:|---:|---:|")

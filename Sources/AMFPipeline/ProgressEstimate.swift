@@ -28,24 +28,21 @@ public struct ProgressEstimate: Sendable {
   private let priorOverall: Double?
   private let jobs: Int
 
-  /// The estimate before any run finished, for stale runs of these kinds (one entry per run); `prior`: earlier
-  /// durations per kind (non-finite or negative ones are ignored), `jobs`: runs at a time.
+  /// The estimate before any run finished, for stale runs of these kinds (one entry per run, each its own
+  /// work); `prior`: earlier durations per kind (non-finite or negative ones are ignored), `jobs`: runs at a time.
   public init(kinds: [String], prior: [String: [Double]] = [:], jobs: Int = 1) {
-    self.init(total: kinds.count, workKinds: kinds, prior: prior, jobs: jobs)
+    var work = Work()
+    for (index, kind) in kinds.enumerated() { work.kinds[index] = kind }
+    self.init(total: kinds.count, work: work, prior: prior, jobs: jobs)
   }
 
   /// The estimate for `total` stale runs of which one run per group of `work` executes, the others reusing
   /// its outputs (`work(states:graph:store:)`); finish them with `finish(name:kind:seconds:)`.
   public init(total: Int, work: Work, prior: [String: [Double]] = [:], jobs: Int = 1) {
-    self.init(total: total, workKinds: work.kinds.keys.sorted().compactMap { work.kinds[$0] }, prior: prior, jobs: jobs)
+    self.total = total
+    left = work.kinds.values.reduce(into: [:]) { $0[$1, default: 0] += 1 }
     groups = work.group
     pending = Set(work.kinds.keys)
-  }
-
-  /// The estimate for `total` stale runs of which only runs of `workKinds` (one entry per run) will execute.
-  public init(total: Int, workKinds kinds: [String], prior: [String: [Double]] = [:], jobs: Int = 1) {
-    self.total = total
-    left = kinds.reduce(into: [:]) { $0[$1, default: 0] += 1 }
     let usable = prior.mapValues { $0.filter { $0.isFinite && $0 >= 0 } }.filter { !$0.value.isEmpty }
     priorMeans = usable.mapValues { $0.reduce(0, +) / Double($0.count) }
     let all = usable.values.flatMap { $0 }

@@ -55,7 +55,7 @@ struct ReproduceEstimateTests {
     let result = try Executables.run(
       executable: URL(fileURLWithPath: EstimateScript.python),
       [Executables.repositoryRoot.appendingPathComponent("Scripts/reproduce-estimate.py").path,
-       "--store", store.root.path, "--lock", a.path, "--lock", b.path])
+       "--store", store.root.path, "--lock", a.path, "--lock", b.path, "--by-family"])
     let output = result.standardOutput
     #expect(result.status == 0, "\(result.standardError)")
     let lines = output.split(separator: "\n").map(String.init)
@@ -63,6 +63,9 @@ struct ReproduceEstimateTests {
     #expect(lines.contains("| a | 3 | 3 / 0 / 0 / 0 / 0 | 7.0 | 63.6% | 4 min |"), "\(output)")
     #expect(lines.contains("| b | 3 | 0 / 1 / 0 / 1 / 1 | 4.0 | 36.4% | 2 min |"), "\(output)")
     #expect(lines.contains("| **total** | 6 | 1 unpriced | 11 | 100% | **6 min** |"), "\(output)")
+    // By family: the environments of each study's runs (b has a kitchen run too), both main studies.
+    #expect(lines.contains("| reacher | main | 1 | 3 | 0 | 7 | 63.6% | 4 min |"), "\(output)")
+    #expect(lines.contains("| kitchen, reacher | main | 1 | 3 | 1 | 4 | 36.4% | 2 min |"), "\(output)")
   }
 }
 
